@@ -1,0 +1,1 @@
+"""Shared building blocks of the Django + Strawberry federation subgraphs in this repository."""

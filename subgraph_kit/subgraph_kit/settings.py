@@ -1,0 +1,233 @@
+"""Django settings shared by the subgraphs, read from the environment and grouped by topic.
+
+A service's settings module calls `subgraph_settings(...)` and adds what only it needs:
+
+    globals().update(subgraph_settings(service_name="posts", base_dir=BASE_DIR, local_apps=[...]))
+
+Locally the variables come from the repository's `.env` (see `.env.example`); real environment
+variables win over the file. With DEBUG off, a missing secret stops start-up with its name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INSECURE_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
+
+
+def load_environment() -> environ.Env:
+    """The process environment, completed (never overridden) by the `.env` file if there is one."""
+    env_file = Path(os.environ.get("ENV_FILE", REPO_ROOT / ".env"))
+    if env_file.is_file():
+        environ.Env.read_env(env_file, overwrite=False)
+    return environ.Env()
+
+
+def required(env: environ.Env, name: str, *, debug: bool, development_default: Any) -> Any:
+    """A setting that must come from the environment in production; a default in development."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if debug:
+        return development_default
+    raise ImproperlyConfigured(f"{name} must be set in the environment when DEBUG is off")
+
+
+def pem_from_env(value: str | None) -> str | None:
+    # PEM keys are multi-line; one-line `\n`-escaped values keep .env files and CI secrets simple.
+    return value.replace("\\n", "\n") if value else None
+
+
+def core_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[str, Any]:
+    return {
+        "DEBUG": debug,
+        "SECRET_KEY": required(
+            env, "SECRET_KEY", debug=debug, development_default=INSECURE_DEVELOPMENT_SECRET_KEY
+        ),
+        "ALLOWED_HOSTS": env.list("ALLOWED_HOSTS", default=[])
+        or _development_only(debug, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
+        "SERVICE_NAME": service_name,
+        "LANGUAGE_CODE": "en-us",
+        "TIME_ZONE": "UTC",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "CSRF_TRUSTED_ORIGINS": env.list("CSRF_TRUSTED_ORIGINS", default=[]),
+        # TLS ends at the proxy in front of the stack: trust its scheme header only when told to.
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")
+        if env.bool("BEHIND_TLS_PROXY", default=False)
+        else None,
+    }
+
+
+def _development_only(debug: bool, name: str, development_default: Any) -> Any:
+    if debug:
+        return development_default
+    raise ImproperlyConfigured(f"{name} must be set in the environment when DEBUG is off")
+
+
+def application_settings(
+    *, service_name: str, local_apps: list[str], extra_apps: list[str]
+) -> dict[str, Any]:
+    return {
+        "INSTALLED_APPS": [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "whitenoise.runserver_nostatic",
+            "django.contrib.staticfiles",
+            "corsheaders",
+            "strawberry_django",
+            *extra_apps,
+            *local_apps,
+        ],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "corsheaders.middleware.CorsMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "ROOT_URLCONF": f"{service_name}_subgraph.urls",
+        "ASGI_APPLICATION": f"{service_name}_subgraph.asgi.application",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+    }
+
+
+def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) -> dict[str, Any]:
+    """SQLite file by default; PostgreSQL through psycopg 3 and Django's connection pool."""
+    sqlite_file = base_dir / f"{service_name}.sqlite3"
+    database = env.db_url("DATABASE_URL", default=f"sqlite:///{sqlite_file}")
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Pooled, not persistent: CONN_MAX_AGE must stay 0 with the pool. Persistent connections
+        # under uvicorn leak one connection per thread until PostgreSQL refuses clients.
+        database["CONN_MAX_AGE"] = 0
+        options = database.setdefault("OPTIONS", {})
+        options["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT_SECONDS", default=5.0),
+        }
+        options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
+        statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
+        options["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    return {"DATABASES": {"default": database}}
+
+
+def static_files_settings(*, base_dir: Path, debug: bool) -> dict[str, Any]:
+    # WhiteNoise serves the admin's CSS with DEBUG off; the manifest (hashed names, long cache)
+    # needs `collectstatic`, which images run at build time and `make up` runs before starting.
+    storage = (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not debug
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    return {
+        "STATIC_URL": "static/",
+        "STATIC_ROOT": base_dir / "staticfiles",
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": storage},
+        },
+    }
+
+
+def cors_settings(env: environ.Env, *, debug: bool) -> dict[str, Any]:
+    origins = env.list("CORS_ALLOWED_ORIGINS", default=[])
+    if not origins and not debug:
+        raise ImproperlyConfigured(
+            "CORS_ALLOWED_ORIGINS must be set in the environment when DEBUG is off"
+        )
+    return {
+        "CORS_ALLOWED_ORIGINS": origins,
+        "CORS_ALLOW_ALL_ORIGINS": debug and not origins,
+        "CORS_ALLOW_HEADERS": ["authorization", "content-type", "x-request-id"],
+    }
+
+
+def jwt_verification_settings(env: environ.Env) -> dict[str, Any]:
+    """How this service verifies access tokens (see subgraph_kit.tokens)."""
+    return {
+        "JWT_VERIFICATION": {
+            "algorithm": env.str("JWT_ALGORITHM", default="RS256"),
+            "issuer": env.str("JWT_ISSUER", default="users-subgraph"),
+            "audience": env.str("JWT_AUDIENCE", default="federated-api"),
+            "secret_key": env.str("JWT_SECRET_KEY", default="") or None,
+            "public_key": pem_from_env(env.str("JWT_PUBLIC_KEY", default="")),
+            "jwks_url": env.str(
+                "JWT_JWKS_URL", default="http://127.0.0.1:4001/.well-known/jwks.json"
+            ),
+            "leeway_seconds": env.float("JWT_LEEWAY_SECONDS", default=0.0),
+        }
+    }
+
+
+def logging_settings(env: environ.Env) -> dict[str, Any]:
+    level = env.str("LOG_LEVEL", default="INFO")
+    return {
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {
+                "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            },
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+            "root": {"handlers": ["console"], "level": level},
+            "loggers": {
+                # Strawberry's own logger would print every client error with a traceback;
+                # SubgraphSchema logs errors itself.
+                "strawberry.execution": {"level": "CRITICAL"},
+            },
+        }
+    }
+
+
+def subgraph_settings(
+    *,
+    service_name: str,
+    base_dir: Path,
+    local_apps: list[str],
+    extra_apps: list[str] | None = None,
+    env: environ.Env | None = None,
+) -> dict[str, Any]:
+    """Every setting a subgraph shares with the others, as module-level names."""
+    env = env or load_environment()
+    debug = env.bool("DEBUG", default=False)
+    return {
+        **core_settings(env, debug=debug, service_name=service_name),
+        **application_settings(
+            service_name=service_name, local_apps=local_apps, extra_apps=extra_apps or []
+        ),
+        **database_settings(env, base_dir=base_dir, service_name=service_name),
+        **static_files_settings(base_dir=base_dir, debug=debug),
+        **cors_settings(env, debug=debug),
+        **jwt_verification_settings(env),
+        **logging_settings(env),
+    }
