@@ -53,6 +53,8 @@ def core_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[s
         "ALLOWED_HOSTS": env.list("ALLOWED_HOSTS", default=[])
         or _development_only(debug, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
         "SERVICE_NAME": service_name,
+        # Shared with the router, which sends it on every subgraph request (router_secret.py).
+        "ROUTER_SHARED_SECRET": env.str("ROUTER_SHARED_SECRET", default=""),
         "LANGUAGE_CODE": "en-us",
         "TIME_ZONE": "UTC",
         "USE_I18N": True,
@@ -92,6 +94,7 @@ def application_settings(
             *local_apps,
         ],
         "MIDDLEWARE": [
+            "subgraph_kit.router_secret.RouterSecretMiddleware",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "corsheaders.middleware.CorsMiddleware",
@@ -189,6 +192,24 @@ def jwt_verification_settings(env: environ.Env) -> dict[str, Any]:
     }
 
 
+def require_verification_key(env: environ.Env, *, debug: bool) -> None:
+    """Stop start-up when a token-verifying service was not told where the verification key is.
+
+    The JWKS URL's localhost default suits development only: in production a service that verifies
+    tokens (and signs none) must be configured explicitly, or every request would fail later.
+    """
+    if debug:
+        return
+    if env.str("JWT_ALGORITHM", default="RS256").startswith("HS"):
+        variables = ["JWT_SECRET_KEY"]
+    else:
+        variables = ["JWT_PUBLIC_KEY", "JWT_JWKS_URL"]
+    if not any(env.str(name, default="") for name in variables):
+        raise ImproperlyConfigured(
+            f"{' or '.join(variables)} must be set in the environment when DEBUG is off"
+        )
+
+
 def logging_settings(env: environ.Env) -> dict[str, Any]:
     level = env.str("LOG_LEVEL", default="INFO")
     return {
@@ -216,10 +237,17 @@ def subgraph_settings(
     local_apps: list[str],
     extra_apps: list[str] | None = None,
     env: environ.Env | None = None,
+    verification_key_required: bool = False,
 ) -> dict[str, Any]:
-    """Every setting a subgraph shares with the others, as module-level names."""
+    """Every setting a subgraph shares with the others, as module-level names.
+
+    `verification_key_required`: the service only verifies tokens, so with DEBUG off its key
+    (JWT_PUBLIC_KEY or JWT_JWKS_URL; JWT_SECRET_KEY for HS*) must come from the environment.
+    """
     env = env or load_environment()
     debug = env.bool("DEBUG", default=False)
+    if verification_key_required:
+        require_verification_key(env, debug=debug)
     return {
         **core_settings(env, debug=debug, service_name=service_name),
         **application_settings(

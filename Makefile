@@ -1,0 +1,85 @@
+# One command to run the stack (`make up`), one to test it (`make test`). See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST := $(VENV)/bin/pytest
+RUFF := $(VENV)/bin/ruff
+PYTHON_INSTALLED := $(VENV)/.installed
+ROUTER_INSTALLED := router/node_modules/.installed
+SERVICES := users posts
+
+# The Python found on PATH when python3.11 is not there under that name.
+ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
+PYTHON := python3
+endif
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(PYTHON_INSTALLED): requirements-dev.txt users_subgraph/requirements.txt posts_subgraph/requirements.txt subgraph_kit/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found $$($(PYTHON) --version))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-deps -e ./subgraph_kit
+	touch $@
+
+$(ROUTER_INSTALLED): router/package.json router/package-lock.json
+	cd router && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: install
+install: $(PYTHON_INSTALLED) $(ROUTER_INSTALLED) ## Create the virtualenv and install Python and router dependencies
+
+.env: | $(PYTHON_INSTALLED)
+	$(PY) scripts/dev_env.py .env
+
+.PHONY: migrate
+migrate: $(PYTHON_INSTALLED) .env ## Apply both services' migrations (SQLite files by default)
+	for service in $(SERVICES); do (cd $${service}_subgraph && ../$(PY) manage.py migrate --no-input -v 0); done
+
+.PHONY: schema
+schema: install ## Regenerate schema/*.graphql from the code
+	$(PY) scripts/schema.py write
+
+.PHONY: schema-check
+schema-check: install ## Fail when schema/ differs from the code, composition fails or clients break
+	$(PY) scripts/schema.py check
+
+.PHONY: up
+up: install .env migrate schema ## Run users (4001), posts (4002) and the router (4000) until Ctrl-C
+	$(VENV)/bin/honcho --procfile Procfile start
+
+.PHONY: lint
+lint: $(PYTHON_INSTALLED) ## ruff lint and format check
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+.PHONY: format
+format: $(PYTHON_INSTALLED) ## ruff fix and format
+	$(RUFF) check --fix .
+	$(RUFF) format .
+
+.PHONY: test-kit
+test-kit: $(PYTHON_INSTALLED)
+	cd subgraph_kit && ../$(PYTEST) -q
+
+.PHONY: test-users
+test-users: $(PYTHON_INSTALLED)
+	cd users_subgraph && ../$(PYTEST) -q
+
+.PHONY: test-posts
+test-posts: $(PYTHON_INSTALLED)
+	cd posts_subgraph && ../$(PYTEST) -q
+
+.PHONY: test-e2e
+test-e2e: install
+	$(PYTEST) -q tests/e2e
+
+.PHONY: test
+test: install lint test-kit test-users test-posts schema-check test-e2e ## Run every test (PostgreSQL when DATABASE_URL is set)

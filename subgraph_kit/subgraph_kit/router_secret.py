@@ -1,0 +1,51 @@
+"""Only the router may call a subgraph: requests must carry the secret the router adds.
+
+Without this, anyone who can reach a subgraph could call `_entities` and `_service` directly and
+skip the router's checks (token verification, limits). Deny by default: every path needs the
+secret except those that must stay reachable without it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from asgiref.sync import markcoroutinefunction
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+ROUTER_SECRET_HEADER = "X-Router-Secret"  # noqa: S105 (a header name)
+# Health checks come from the orchestrator; the JWKS holds public keys only; the admin has its own
+# login (staff sessions) and its static files are public.
+OPEN_PATH_PREFIXES = ("/healthz", "/readyz", "/.well-known/jwks.json", "/admin/", "/static/")
+
+FORBIDDEN_ERROR = {
+    "message": "Forbidden: subgraphs accept requests from the router only",
+    "extensions": {"code": "FORBIDDEN"},
+}
+
+logger = logging.getLogger("subgraph_kit.router_secret")
+
+
+class RouterSecretMiddleware:
+    async_capable = True
+    sync_capable = False
+
+    def __init__(self, get_response: Callable[[HttpRequest], Awaitable[HttpResponse]]) -> None:
+        self.get_response = get_response
+        secret = getattr(settings, "ROUTER_SHARED_SECRET", "") or ""
+        self.expected_secret = secret.encode()
+        if not self.expected_secret:
+            logger.warning(
+                "ROUTER_SHARED_SECRET is not set: this subgraph accepts requests from anyone who "
+                "can reach it, not only from the router. Set it in every deployed environment."
+            )
+        markcoroutinefunction(self)
+
+    async def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.expected_secret and not request.path.startswith(OPEN_PATH_PREFIXES):
+            presented = request.headers.get(ROUTER_SECRET_HEADER, "").encode()
+            if not hmac.compare_digest(presented, self.expected_secret):
+                return JsonResponse({"errors": [FORBIDDEN_ERROR]}, status=403)
+        return await self.get_response(request)

@@ -1,0 +1,39 @@
+import logging
+
+import pytest
+from django.test import override_settings
+
+from subgraph_kit.router_secret import RouterSecretMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+def test_request_without_the_router_secret_is_refused_with_json(client):
+    response = client.post("/graphql", {"query": "{ _service { sdl } }"}, "application/json")
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_request_with_a_wrong_secret_is_refused(client):
+    response = client.post("/graphql", {}, "application/json", headers={"X-Router-Secret": "nope"})
+    assert response.status_code == 403
+
+
+def test_request_with_the_router_secret_passes(client):
+    response = client.post(
+        "/graphql", {}, "application/json", headers={"X-Router-Secret": "router-secret-for-tests"}
+    )
+    assert response.status_code == 200
+
+
+def test_health_endpoints_stay_open(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").json() == {"status": "ready", "database": "ok"}
+
+
+@override_settings(ROUTER_SHARED_SECRET="")
+def test_without_a_secret_everything_passes_and_start_up_warns(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="subgraph_kit.router_secret"):
+        RouterSecretMiddleware(lambda request: None)
+    assert "ROUTER_SHARED_SECRET is not set" in caplog.text
+    assert client.post("/graphql", {}, "application/json").status_code == 200

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import environ
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from subgraph_kit.settings import subgraph_settings
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-real-secret",
+    "ALLOWED_HOSTS": "api.example.com",
+    "CORS_ALLOWED_ORIGINS": "https://app.example.com",
+}
+
+
+def settings_with(monkeypatch, variables: dict[str, str]) -> dict:
+    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return subgraph_settings(
+        service_name="posts", base_dir=Path("/srv/posts"), local_apps=[], env=environ.Env()
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS"])
+def test_debug_off_without_a_required_variable_stops_with_its_name(monkeypatch, missing):
+    variables = {name: value for name, value in PRODUCTION_ENV.items() if name != missing}
+    with pytest.raises(ImproperlyConfigured, match=missing):
+        settings_with(monkeypatch, variables)
+
+
+def test_debug_on_uses_development_defaults(monkeypatch):
+    settings = settings_with(monkeypatch, {"DEBUG": "true"})
+    assert settings["DEBUG"] is True
+    assert settings["CORS_ALLOW_ALL_ORIGINS"] is True
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_postgres_uses_the_pool_without_persistent_connections(monkeypatch):
+    settings = settings_with(
+        monkeypatch, {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@db:5432/posts"}
+    )
+    database = settings["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["OPTIONS"]["pool"]["max_size"] == 10
+    assert "statement_timeout=5000" in database["OPTIONS"]["options"]
+    assert settings["CORS_ALLOW_ALL_ORIGINS"] is False

@@ -1,0 +1,157 @@
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+
+from subgraph_kit.errors import Unauthenticated
+from subgraph_kit.keys import generate_private_key_pem, public_key_pem
+from subgraph_kit.testing import mint_token
+from subgraph_kit.tokens import AccessTokenVerifier, TokenVerificationSettings, Viewer
+
+PRIVATE_KEY = generate_private_key_pem()
+OTHER_PRIVATE_KEY = generate_private_key_pem()
+USER_ID = uuid.uuid4()
+
+
+def rs256_verifier(**overrides) -> AccessTokenVerifier:
+    config = {
+        "algorithm": "RS256",
+        "issuer": "users-subgraph",
+        "audience": "federated-api",
+        "public_key": public_key_pem(PRIVATE_KEY),
+        **overrides,
+    }
+    return AccessTokenVerifier(TokenVerificationSettings(**config))
+
+
+def verify(verifier: AccessTokenVerifier, token: str) -> Viewer:
+    return asyncio.run(verifier.verify(token))
+
+
+def test_a_valid_access_token_gives_the_viewer():
+    token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, email="a@x.io", is_staff=True)
+    assert verify(rs256_verifier(), token) == Viewer(user_id=USER_ID, email="a@x.io", is_staff=True)
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        (mint_token(signing_key=OTHER_PRIVATE_KEY, user_id=USER_ID), "Invalid access token"),
+        (
+            mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, expires_in=dt.timedelta(-1)),
+            "Access token has expired",
+        ),
+        (mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, token_type="refresh"), "Not an"),
+        (mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, issuer="evil"), "Invalid"),
+        (mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, audience="other-api"), "Invalid"),
+        (mint_token(signing_key=PRIVATE_KEY, user_id="not-a-uuid"), "Invalid access token"),
+        ("garbage", "Malformed access token"),
+    ],
+    ids=["wrong-key", "expired", "refresh", "issuer", "audience", "bad-id", "garbage"],
+)
+def test_invalid_tokens_are_refused(token, message):
+    with pytest.raises(Unauthenticated, match=message):
+        verify(rs256_verifier(), token)
+
+
+def test_alg_none_and_hs256_with_the_public_key_are_refused():
+    claims = jwt.decode(
+        mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID), options={"verify_signature": False}
+    )
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    with pytest.raises(Unauthenticated):
+        verify(rs256_verifier(), unsigned)
+    # Algorithm confusion: an HMAC "signed" with the public key must not pass as RS256.
+    header = jwt.utils.base64url_encode(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = jwt.utils.base64url_encode(json.dumps(claims).encode())
+    signing_input = header + b"." + body
+    signature = hmac.new(public_key_pem(PRIVATE_KEY).encode(), signing_input, hashlib.sha256)
+    confused = (signing_input + b"." + jwt.utils.base64url_encode(signature.digest())).decode()
+    with pytest.raises(Unauthenticated):
+        verify(rs256_verifier(), confused)
+
+
+def test_tampered_payload_is_refused():
+    header, body, signature = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID).split(".")
+    claims = json.loads(jwt.utils.base64url_decode(body))
+    claims["is_staff"] = True
+    forged_body = jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
+    with pytest.raises(Unauthenticated):
+        verify(rs256_verifier(), f"{header}.{forged_body}.{signature}")
+
+
+def test_hs256_with_the_shared_secret():
+    secret = "s" * 40
+    verifier = AccessTokenVerifier(
+        TokenVerificationSettings(
+            algorithm="HS256", issuer="users-subgraph", audience="federated-api", secret_key=secret
+        )
+    )
+    token = mint_token(signing_key=secret, algorithm="HS256", user_id=USER_ID)
+    assert verify(verifier, token).user_id == USER_ID
+    with pytest.raises(Unauthenticated):
+        verify(verifier, mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID))
+
+
+class JwksServer:
+    """A users service stand-in publishing a JWKS on a free loopback port, counting fetches."""
+
+    def __init__(self, private_key: str, key_id: str) -> None:
+        jwk = json.loads(
+            jwt.algorithms.RSAAlgorithm.to_jwk(
+                jwt.get_algorithm_by_name("RS256").prepare_key(public_key_pem(private_key))
+            )
+        )
+        self.body = json.dumps({"keys": [{**jwk, "kid": key_id, "alg": "RS256", "use": "sig"}]})
+        self.fetches = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.fetches += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(server.body.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/.well-known/jwks.json"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+def test_jwks_is_fetched_once_and_cached():
+    jwks = JwksServer(PRIVATE_KEY, key_id="key-1")
+    try:
+        verifier = rs256_verifier(public_key=None, jwks_url=jwks.url)
+
+        async def verify_many():
+            for _ in range(5):
+                token = mint_token(
+                    signing_key=PRIVATE_KEY, user_id=USER_ID, headers={"kid": "key-1"}
+                )
+                assert (await verifier.verify(token)).user_id == USER_ID
+            # An unknown key id is refused, and the refetch it triggers is rate limited.
+            for _ in range(3):
+                unknown = mint_token(
+                    signing_key=OTHER_PRIVATE_KEY, user_id=USER_ID, headers={"kid": "key-2"}
+                )
+                with pytest.raises(Unauthenticated):
+                    await verifier.verify(unknown)
+
+        asyncio.run(verify_many())
+        assert jwks.fetches == 1
+    finally:
+        jwks.close()

@@ -1,0 +1,256 @@
+"""Starts the whole stack as real processes on free loopback ports with fresh databases.
+
+The users and posts subgraphs run on uvicorn with production settings (DEBUG off, every secret
+set), the router is the real Hive Gateway reading schema/supergraph.graphql. Databases are fresh
+PostgreSQL databases when DATABASE_URL points at a PostgreSQL server, fresh SQLite files otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from subgraph_kit.keys import generate_private_key_pem
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str]
+    health_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        # A process group of its own, so stopping it also stops what it spawned (npm -> node).
+        self.process = subprocess.Popen(
+            self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=log, start_new_session=True
+        )
+        log.close()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def wait_until_healthy(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
+            try:
+                if httpx.get(self.health_url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not healthy after {timeout}s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Databases:
+    """Fresh databases for one stack: PostgreSQL when DATABASE_URL says so, SQLite otherwise."""
+
+    work_dir: Path
+    server_url: str | None = field(default_factory=lambda: os.environ.get("DATABASE_URL"))
+    created: list[str] = field(default_factory=list)
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.server_url) and self.server_url.startswith(
+            ("postgres://", "postgresql://")
+        )
+
+    def create(self, service: str) -> str:
+        if not self.uses_postgres:
+            return f"sqlite:///{self.work_dir / f'{service}.sqlite3'}"
+        import psycopg
+
+        name = f"e2e_{service}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        parts = urlsplit(self.server_url)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    def drop_all(self) -> None:
+        if not self.uses_postgres:
+            return
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            for name in self.created:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Stack:
+    def __init__(self, work_dir: Path) -> None:
+        self.work_dir = work_dir
+        self.databases = Databases(work_dir)
+        self.private_key = generate_private_key_pem()
+        self.ports = {name: free_port() for name in ("users", "posts", "router")}
+        self.router_url = f"http://127.0.0.1:{self.ports['router']}"
+        self.services: dict[str, ServiceProcess] = {}
+
+    def subgraph_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def _base_env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        env.update(
+            {
+                "ENV_FILE": os.devnull,
+                "DEBUG": "false",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "CORS_ALLOWED_ORIGINS": "http://127.0.0.1:5173",
+                "JWT_ALGORITHM": "RS256",
+                "JWT_JWKS_URL": f"{self.subgraph_url('users')}/.well-known/jwks.json",
+                "LOG_LEVEL": "INFO",
+            }
+        )
+        return env
+
+    def _subgraph(self, name: str, extra_env: dict[str, str]) -> ServiceProcess:
+        service_dir = REPO_ROOT / f"{name}_subgraph"
+        env = {
+            **self._base_env(),
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "DATABASE_URL": self.databases.create(name),
+            **extra_env,
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=service_dir,
+            env=env,
+            check=True,
+        )
+        return ServiceProcess(
+            name=name,
+            command=[
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{name}_subgraph.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports[name]),
+            ],
+            cwd=service_dir,
+            env=env,
+            health_url=f"{self.subgraph_url(name)}/readyz",
+            log_path=self.work_dir / f"{name}.log",
+        )
+
+    def start(self) -> None:
+        self.services["users"] = self._subgraph("users", {"JWT_PRIVATE_KEY": self.private_key})
+        self.services["posts"] = self._subgraph("posts", {})
+        router_env = {
+            **self._base_env(),
+            "ROUTER_HOST": "127.0.0.1",
+            "ROUTER_PORT": str(self.ports["router"]),
+            "USERS_SUBGRAPH_URL": f"{self.subgraph_url('users')}/graphql",
+            "POSTS_SUBGRAPH_URL": f"{self.subgraph_url('posts')}/graphql",
+        }
+        self.services["router"] = ServiceProcess(
+            name="router",
+            command=["npm", "run", "--silent", "start"],
+            cwd=REPO_ROOT / "router",
+            env=router_env,
+            health_url=f"{self.router_url}/readiness",
+            log_path=self.work_dir / "router.log",
+        )
+        for service in self.services.values():
+            service.start()
+        for service in self.services.values():
+            service.wait_until_healthy()
+
+    def create_superuser(self, email: str, password: str) -> None:
+        """`manage.py createsuperuser` against the running users service's database."""
+        users = self.services["users"]
+        subprocess.run(
+            [sys.executable, "manage.py", "createsuperuser", "--no-input", "--email", email],
+            cwd=users.cwd,
+            env={**users.env, "DJANGO_SUPERUSER_PASSWORD": password},
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+        self.databases.drop_all()
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"----- {name} -----\n{service.log_tail()}" for name, service in self.services.items()
+        )
+
+    def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        url: str | None = None,
+        headers: dict[str, str] | None = None,
+        operation_name: str | None = None,
+    ) -> httpx.Response:
+        request_headers = dict(headers or {})
+        if access_token:
+            request_headers["Authorization"] = f"Bearer {access_token}"
+        payload: dict[str, Any] = {"query": query, "variables": variables or {}}
+        if operation_name:
+            payload["operationName"] = operation_name
+        return httpx.post(
+            url or f"{self.router_url}/graphql",
+            json=payload,
+            headers=request_headers,
+            timeout=30,
+        )
+
+
+@contextmanager
+def running_stack(work_dir: Path) -> Iterator[Stack]:
+    stack = Stack(work_dir)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
