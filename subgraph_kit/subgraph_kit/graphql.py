@@ -55,10 +55,13 @@ def build_schema(
         mutation=mutation,
         types=types,
         federation_version=FEDERATION_VERSION,
+        # Factories, not instances: an extension holds its request's execution context, so one
+        # instance shared by concurrent requests would mix them up. The caches themselves live
+        # at module level in Strawberry and are shared across requests all the same.
         extensions=[
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-            MaskErrors(should_mask_error=lambda error: not is_expected_error(error)),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaskErrors(should_mask_error=lambda error: not is_expected_error(error)),
         ],
     )
 
@@ -98,6 +101,10 @@ class SubgraphContext:
         return loader
 
 
+# The `info` resolvers receive, typed so `info.context` is a SubgraphContext.
+SubgraphInfo = strawberry.Info[SubgraphContext, None]
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class SubgraphGraphQLView(AsyncGraphQLView):
     """Async view (DataLoaders need it) with no IDE: the router's GraphiQL is the explorer.
@@ -108,6 +115,11 @@ class SubgraphGraphQLView(AsyncGraphQLView):
 
     graphql_ide = None
     allow_queries_via_get = False
+
+    def __init__(self, **options: Any) -> None:
+        # Strawberry's __init__ defaults (GraphiQL on, GET queries allowed) would otherwise
+        # override the class attributes above.
+        super().__init__(**{**options, "graphql_ide": None, "allow_queries_via_get": False})
 
     async def get_context(self, request: HttpRequest, response: HttpResponse) -> SubgraphContext:
         return SubgraphContext(request=request, response=response)

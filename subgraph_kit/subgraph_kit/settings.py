@@ -89,9 +89,11 @@ def application_settings(
             "whitenoise.runserver_nostatic",
             "django.contrib.staticfiles",
             "corsheaders",
-            "strawberry_django",
             *extra_apps,
             *local_apps,
+            # Last, so a service's own `export_schema` command (no arguments: the subgraph SDL)
+            # wins over strawberry_django's command of the same name.
+            "strawberry_django",
         ],
         "MIDDLEWARE": [
             "subgraph_kit.router_secret.RouterSecretMiddleware",
@@ -144,9 +146,10 @@ def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) ->
     return {"DATABASES": {"default": database}}
 
 
-def static_files_settings(*, base_dir: Path, debug: bool) -> dict[str, Any]:
+def static_files_settings(*, base_dir: Path, debug: bool, static_root: str = "") -> dict[str, Any]:
     # WhiteNoise serves the admin's CSS with DEBUG off; the manifest (hashed names, long cache)
     # needs `collectstatic`, which images run at build time and `make up` runs before starting.
+    # `static_root` (STATIC_ROOT) moves the collected files out of the service folder.
     storage = (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not debug
@@ -154,7 +157,7 @@ def static_files_settings(*, base_dir: Path, debug: bool) -> dict[str, Any]:
     )
     return {
         "STATIC_URL": "static/",
-        "STATIC_ROOT": base_dir / "staticfiles",
+        "STATIC_ROOT": Path(static_root) if static_root else base_dir / "staticfiles",
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": storage},
@@ -254,7 +257,9 @@ def subgraph_settings(
             service_name=service_name, local_apps=local_apps, extra_apps=extra_apps or []
         ),
         **database_settings(env, base_dir=base_dir, service_name=service_name),
-        **static_files_settings(base_dir=base_dir, debug=debug),
+        **static_files_settings(
+            base_dir=base_dir, debug=debug, static_root=env.str("STATIC_ROOT", default="")
+        ),
         **cors_settings(env, debug=debug),
         **jwt_verification_settings(env),
         **logging_settings(env),

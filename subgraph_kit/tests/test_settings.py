@@ -15,7 +15,14 @@ PRODUCTION_ENV = {
 
 
 def settings_with(monkeypatch, variables: dict[str, str]) -> dict:
-    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS", "DATABASE_URL"):
+    for name in (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "CORS_ALLOWED_ORIGINS",
+        "DATABASE_URL",
+        "STATIC_ROOT",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
@@ -47,3 +54,48 @@ def test_postgres_uses_the_pool_without_persistent_connections(monkeypatch):
     assert database["OPTIONS"]["pool"]["max_size"] == 10
     assert "statement_timeout=5000" in database["OPTIONS"]["options"]
     assert settings["CORS_ALLOW_ALL_ORIGINS"] is False
+
+
+def test_static_files_are_collected_in_the_service_folder_unless_static_root_says(monkeypatch):
+    assert settings_with(monkeypatch, PRODUCTION_ENV)["STATIC_ROOT"] == Path(
+        "/srv/posts/staticfiles"
+    )
+    moved = settings_with(monkeypatch, {**PRODUCTION_ENV, "STATIC_ROOT": "/var/static/posts"})
+    assert moved["STATIC_ROOT"] == Path("/var/static/posts")
+    storage = moved["STORAGES"]["staticfiles"]["BACKEND"]
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def verifier_settings_with(monkeypatch, variables: dict[str, str]) -> dict:
+    for name in ("JWT_ALGORITHM", "JWT_PUBLIC_KEY", "JWT_JWKS_URL", "JWT_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**PRODUCTION_ENV, **variables}.items():
+        monkeypatch.setenv(name, value)
+    return subgraph_settings(
+        service_name="posts",
+        base_dir=Path("/srv/posts"),
+        local_apps=[],
+        env=environ.Env(),
+        verification_key_required=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [({}, "JWT_PUBLIC_KEY or JWT_JWKS_URL"), ({"JWT_ALGORITHM": "HS256"}, "JWT_SECRET_KEY")],
+)
+def test_a_verifier_without_its_key_stops_with_the_variable_name(monkeypatch, variables, named):
+    with pytest.raises(ImproperlyConfigured, match=named):
+        verifier_settings_with(monkeypatch, variables)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"JWT_JWKS_URL": "https://users.example.com/.well-known/jwks.json"},
+        {"JWT_ALGORITHM": "HS256", "JWT_SECRET_KEY": "shared"},
+        {"DEBUG": "true"},
+    ],
+)
+def test_a_verifier_with_its_key_or_in_debug_starts(monkeypatch, variables):
+    assert verifier_settings_with(monkeypatch, variables)["JWT_VERIFICATION"]

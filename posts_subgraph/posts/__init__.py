@@ -1,0 +1,1 @@
+"""Posts: what users write. Owned by this subgraph; authors live in the users subgraph."""

@@ -1,0 +1,112 @@
+"""Keyset (seek) pagination of posts in listing order: `title`, then `id`.
+
+A page is the posts after a position, read as `first + 1` rows (the extra row says whether
+another page follows), plus one COUNT over the same filter without the position: two queries
+whatever the page size, and an index range scan however deep the page (an OFFSET would read and
+discard every earlier row, and shift when posts are added or removed between requests).
+
+Cursors are opaque to clients: base64url (unpadded) of the JSON `[title, id]` of a page's row.
+Pagination only moves forward, so `hasPreviousPage` means "this page came after a cursor".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from posts.models import Post
+from subgraph_kit.errors import BadUserInput
+
+# The order cursors encode; Post.Meta.ordering and the listing indexes follow it too.
+LISTING_ORDER = ("title", "id")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page ends: the listing order's key of its last post."""
+
+    title: str
+    id: uuid.UUID
+
+    @classmethod
+    def of(cls, post: Post) -> Position:
+        return cls(title=post.title, id=post.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """A validated `first`/`after` pair (hashable: DataLoaders key batches by it)."""
+
+    first: int
+    after: Position | None
+
+    @classmethod
+    def parse(cls, *, first: int | None, after: str | None) -> PageRequest:
+        """Validate client arguments; an explicit `first: null` means the default page size."""
+        page_size = DEFAULT_PAGE_SIZE if first is None else first
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise BadUserInput(f"first must be between 1 and {MAX_PAGE_SIZE}")
+        return cls(first=page_size, after=None if after is None else decode_cursor(after))
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    posts: list[Post]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+
+def encode_cursor(position: Position) -> str:
+    payload = json.dumps([position.title, str(position.id)], ensure_ascii=False)
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    """The position a cursor encodes; anything this module did not produce is BAD_USER_INPUT."""
+    try:
+        payload = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        title, post_id = json.loads(payload.decode())
+        position = Position(title=title, id=uuid.UUID(post_id))
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError):
+        raise BadUserInput("Invalid cursor") from None
+    # Only the exact encoding round-trips: rejects other types, padding and stray characters.
+    if not isinstance(title, str) or encode_cursor(position) != cursor:
+        raise BadUserInput("Invalid cursor")
+    return position
+
+
+def after_position(position: Position | None) -> Q:
+    """Rows strictly after `position` in (title, id) order; every row without a position."""
+    if position is None:
+        return Q()
+    # (title, id) > (t, i), spelled so that the leading `title >= t` bounds an index range scan.
+    return Q(title__gte=position.title) & (
+        Q(title__gt=position.title) | Q(title=position.title, id__gt=position.id)
+    )
+
+
+def page_from_rows(rows: Iterable[Post], request: PageRequest, *, total_count: int) -> Page:
+    """A page from up to `first + 1` rows read after the request's position."""
+    posts = list(rows)
+    return Page(
+        posts=posts[: request.first],
+        has_next_page=len(posts) > request.first,
+        has_previous_page=request.after is not None,
+        total_count=total_count,
+    )
+
+
+async def paginate(queryset: QuerySet[Post], request: PageRequest) -> Page:
+    """One page of a post queryset: one query for the rows, one for the count."""
+    page_rows = queryset.filter(after_position(request.after)).order_by(*LISTING_ORDER)
+    rows = [post async for post in page_rows[: request.first + 1]]
+    return page_from_rows(rows, request, total_count=await queryset.acount())

@@ -1,0 +1,109 @@
+"""GraphQL types of the posts subgraph: the Post entity, its connection, and User's `posts`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import strawberry
+import strawberry_django
+
+from posts.models import Post
+from posts.pagination import Page, PageRequest, Position, encode_cursor
+from posts.permissions import ensure_can_list_posts_of
+from posts.schema.dataloaders import load_post_pages_by_user, load_posts_for_owner
+from subgraph_kit.errors import parse_uuid
+from subgraph_kit.graphql import SubgraphInfo
+
+
+def page_request(*, first: int | None, after: str | None) -> PageRequest:
+    """The page asked for by a connection field's `first` and `after` (UNSET: not given)."""
+    return PageRequest.parse(first=first, after=None if after is strawberry.UNSET else after)
+
+
+@strawberry_django.federation.type(Post, name="Post", keys=["id"])
+class PostType:
+    """A post, readable by its owner only (staff may also list everyone's)."""
+
+    id: strawberry.ID
+    title: str
+    description: str | None
+    created: dt.date
+
+    @strawberry.field(description="The owner, resolved by the users subgraph; null if it is down.")
+    def author(self, root: strawberry.Parent[Post]) -> User | None:
+        return User.for_id(root.user_id)
+
+    @classmethod
+    async def resolve_reference(cls, info: SubgraphInfo, **representation: Any) -> Post | None:
+        """Like `post(id)`: the viewer's own post, or null (no existence leak)."""
+        post_id = parse_uuid(representation.get("id"), field="id")
+        viewer = await info.context.require_viewer()
+        loader = info.context.dataloader(load_posts_for_owner)
+        return await loader.load((viewer.user_id, post_id))
+
+
+@strawberry.type(description="Pagination state of a connection (forward-only).")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool = strawberry.field(
+        description="True when the page was requested `after` a cursor."
+    )
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class PostEdge:
+    cursor: str
+    node: PostType
+
+
+@strawberry.type(description="A page of posts, ordered by title, then id.")
+class PostConnection:
+    edges: list[PostEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Posts in the whole list, not this page.")
+
+    @classmethod
+    def from_page(cls, page: Page) -> PostConnection:
+        edges = [
+            PostEdge(cursor=encode_cursor(Position.of(post)), node=post) for post in page.posts
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total_count,
+        )
+
+
+# Owned by the users subgraph. The key stays resolvable here: composition rejects
+# `resolvable: false` on an entity that gains fields in this subgraph.
+@strawberry.federation.type(keys=["id"])
+class User:
+    id: strawberry.ID
+
+    @classmethod
+    def for_id(cls, user_id: uuid.UUID) -> User:
+        return cls(id=strawberry.ID(str(user_id)))
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> User:
+        return cls.for_id(parse_uuid(representation.get("id"), field="id"))
+
+    @strawberry.field(description="The user's posts (`first`: 1 to 100), for them or staff.")
+    async def posts(
+        self, info: SubgraphInfo, first: int | None = 20, after: str | None = strawberry.UNSET
+    ) -> PostConnection:
+        viewer = await info.context.require_viewer()
+        user_id = parse_uuid(self.id, field="id")
+        ensure_can_list_posts_of(viewer, user_id)
+        requested = page_request(first=first, after=after)
+        page = await info.context.dataloader(load_post_pages_by_user).load((user_id, requested))
+        return PostConnection.from_page(page)

@@ -1,0 +1,76 @@
+"""Writes to posts and their rules: titles are validated, and only a post's owner changes it.
+
+Services are synchronous and transactional (Django's async ORM cannot run inside
+`transaction.atomic`); async resolvers call them through `sync_to_async`.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from typing import Final, Literal
+
+from django.db import transaction
+
+from posts.models import TITLE_MAX_LENGTH, Post
+from subgraph_kit.errors import BadUserInput, NotFound
+
+
+class _Unchanged(enum.Enum):
+    UNCHANGED = enum.auto()
+
+
+# A field left out of a partial update; distinct from None, which clears a nullable field.
+UNCHANGED: Final = _Unchanged.UNCHANGED
+Unchanged = Literal[_Unchanged.UNCHANGED]
+
+
+def clean_title(title: str | None) -> str:
+    """The title as stored: trimmed, 1 to TITLE_MAX_LENGTH characters."""
+    cleaned = (title or "").strip()
+    if not cleaned:
+        raise BadUserInput("Title must not be empty")
+    if len(cleaned) > TITLE_MAX_LENGTH:
+        raise BadUserInput(f"Title must be at most {TITLE_MAX_LENGTH} characters")
+    return cleaned
+
+
+def post_create(*, user_id: uuid.UUID, title: str, description: str | None = None) -> Post:
+    return Post.objects.create(user_id=user_id, title=clean_title(title), description=description)
+
+
+@transaction.atomic
+def post_update(
+    *,
+    post_id: uuid.UUID,
+    user_id: uuid.UUID,
+    title: str | Unchanged | None = UNCHANGED,
+    description: str | Unchanged | None = UNCHANGED,
+) -> Post:
+    """Change the given fields of `user_id`'s post (a None title is invalid like an empty one).
+
+    A missing post and someone else's are both NOT_FOUND, so ids of others' posts leak nothing.
+    """
+    changes: dict[str, str | None] = {}
+    if title is not UNCHANGED:
+        changes["title"] = clean_title(title)
+    if description is not UNCHANGED:
+        changes["description"] = description
+    # The row lock serialises concurrent updates of one post: each returns a state it committed.
+    try:
+        post = Post.objects.select_for_update().get(id=post_id, user_id=user_id)
+    except Post.DoesNotExist:
+        raise NotFound("Post not found") from None
+    if changes:
+        for field, value in changes.items():
+            setattr(post, field, value)
+        post.save(update_fields=list(changes))
+    return post
+
+
+def post_delete(*, post_id: uuid.UUID, user_id: uuid.UUID) -> uuid.UUID:
+    """Delete `user_id`'s post and return its id; a missing or someone else's post is NOT_FOUND."""
+    deleted_count, _ = Post.objects.filter(id=post_id, user_id=user_id).delete()
+    if deleted_count == 0:
+        raise NotFound("Post not found")
+    return post_id

@@ -1,0 +1,78 @@
+"""`createPost`: a post owned by the viewer, whatever the input says."""
+
+import datetime as dt
+
+import pytest
+
+from posts.models import Post
+from subgraph_kit.testing import error_codes
+
+CREATE_POST = """
+mutation CreatePost($input: CreatePostInput!) {
+  createPost(input: $input) { id title description created author { id } }
+}
+"""
+
+
+def test_creates_a_post_owned_by_the_viewer(graphql, alice):
+    body = graphql(
+        CREATE_POST, {"input": {"title": "  Hello  ", "description": "World"}}, as_person=alice
+    )
+
+    created = body["data"]["createPost"]
+    post = Post.objects.get(id=created["id"])
+    assert post.user_id == alice.user_id
+    assert created == {
+        "id": str(post.id),
+        "title": "Hello",
+        "description": "World",
+        "created": dt.date.today().isoformat(),
+        "author": {"id": alice.id},
+    }
+
+
+def test_description_is_optional(graphql, alice):
+    created = graphql(CREATE_POST, {"input": {"title": "Bare"}}, as_person=alice)["data"][
+        "createPost"
+    ]
+
+    assert created["description"] is None
+    assert Post.objects.get(id=created["id"]).description is None
+
+
+def test_the_owner_cannot_be_chosen_in_the_input(graphql, alice, bob):
+    body = graphql(CREATE_POST, {"input": {"title": "Hi", "userId": bob.id}}, as_person=alice)
+
+    assert "errors" in body
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("", "Title must not be empty"),
+        ("   ", "Title must not be empty"),
+        ("x" * 101, "Title must be at most 100 characters"),
+    ],
+)
+def test_an_invalid_title_is_bad_user_input_and_creates_nothing(graphql, alice, title, message):
+    body = graphql(CREATE_POST, {"input": {"title": title}}, as_person=alice)
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == message
+    assert body["data"] is None
+    assert not Post.objects.exists()
+
+
+def test_a_title_of_100_characters_after_trimming_is_accepted(graphql, alice):
+    title = "x" * 100
+    body = graphql(CREATE_POST, {"input": {"title": f" {title} "}}, as_person=alice)
+
+    assert body["data"]["createPost"]["title"] == title
+
+
+def test_requires_a_token(graphql):
+    body = graphql(CREATE_POST, {"input": {"title": "Anonymous"}})
+
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert not Post.objects.exists()

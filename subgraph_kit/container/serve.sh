@@ -1,0 +1,31 @@
+#!/bin/sh
+# Serves a subgraph with uvicorn: the command of both subgraph images (users_subgraph/Dockerfile,
+# posts_subgraph/Dockerfile). Every setting is an environment variable, so compose, a test or an
+# operator changes them without rebuilding:
+#   ASGI_APP             the application, e.g. users_subgraph.asgi:application (required)
+#   HOST, PORT           where to listen (0.0.0.0:8000: the container's network interface)
+#   WEB_CONCURRENCY      worker processes (2); each has its own database connection pool
+#   FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* headers (127.0.0.1: none outside)
+#   GRACEFUL_SHUTDOWN_SECONDS  time given to in-flight requests on SIGTERM (10; below compose's
+#                        stop_grace_period, so requests finish before the container is killed)
+#   ACCESS_LOG           true to log every request (false: the router logs requests; the
+#                        subgraphs log errors, and health probes do not flood the logs)
+set -eu
+
+: "${ASGI_APP:?ASGI_APP must name the ASGI application, e.g. users_subgraph.asgi:application}"
+
+access_log=--no-access-log
+if [ "${ACCESS_LOG:-false}" = true ]; then
+  access_log=--access-log
+fi
+
+# exec: uvicorn replaces this shell, so it receives the container's SIGTERM directly.
+exec uvicorn "$ASGI_APP" \
+  --host "${HOST:-0.0.0.0}" \
+  --port "${PORT:-8000}" \
+  --workers "${WEB_CONCURRENCY:-2}" \
+  --proxy-headers \
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+  --timeout-graceful-shutdown "${GRACEFUL_SHUTDOWN_SECONDS:-10}" \
+  --no-server-header \
+  "$access_log"

@@ -1,0 +1,8 @@
+"""The users subgraph's schema: `me`, the auth mutations and the User entity."""
+
+from accounts.schema.mutations import Mutation
+from accounts.schema.queries import Query
+from accounts.schema.types import UserType
+from subgraph_kit.graphql import build_schema
+
+schema = build_schema(query=Query, mutation=Mutation, types=[UserType])

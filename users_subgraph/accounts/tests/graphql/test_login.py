@@ -1,0 +1,83 @@
+"""login: checks credentials and returns a token pair; one message for every wrong credential."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
+
+from accounts.services import EMAIL_NOT_VERIFIED_MESSAGE, INVALID_CREDENTIALS_MESSAGE
+from accounts.tests.conftest import PASSWORD
+from accounts.tests.operations import LOGIN, ME
+from subgraph_kit.testing import error_codes
+
+
+def login_variables(email: str, password: str = PASSWORD) -> dict[str, object]:
+    return {"input": {"email": email, "password": password}}
+
+
+@pytest.mark.parametrize("email", ["ada@example.com", "ADA@Example.com"])
+def test_login_returns_working_tokens(graphql, user, email: str) -> None:
+    body = graphql(LOGIN, login_variables(email))
+
+    assert "errors" not in body, body
+    payload = body["data"]["login"]
+    assert payload["user"]["id"] == str(user.id)
+    assert payload["user"]["email"] == "ada@example.com"
+    assert graphql(ME, access_token=payload["access"])["data"]["me"]["id"] == str(user.id)
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("ada@example.com", "wrong password"),
+        ("nobody@example.com", PASSWORD),
+        ("ada@example.com", ""),
+        ("ada@example.com", PASSWORD + "x" * 200),
+    ],
+)
+def test_wrong_credentials_give_one_message(graphql, user, email: str, password: str) -> None:
+    body = graphql(LOGIN, login_variables(email, password))
+
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert body["errors"][0]["message"] == INVALID_CREDENTIALS_MESSAGE
+    assert body["data"] is None
+
+
+@pytest.mark.django_db
+def test_an_unknown_email_still_costs_one_password_hash(graphql) -> None:
+    # Without it, a fast answer would tell that no account has this email.
+    with mock.patch.object(
+        MD5PasswordHasher, "encode", autospec=True, side_effect=MD5PasswordHasher.encode
+    ) as encode:
+        body = graphql(LOGIN, login_variables("nobody@example.com"))
+
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert encode.call_count == 1
+
+
+def test_an_inactive_user_cannot_log_in(graphql, create_user) -> None:
+    create_user(email="gone@example.com", is_active=False)
+
+    body = graphql(LOGIN, login_variables("gone@example.com"))
+
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert body["errors"][0]["message"] == INVALID_CREDENTIALS_MESSAGE
+
+
+def test_an_unverified_user_cannot_log_in(graphql, create_user) -> None:
+    create_user(email="new@example.com", is_verified=False)
+
+    body = graphql(LOGIN, login_variables("new@example.com"))
+
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert body["errors"][0]["message"] == EMAIL_NOT_VERIFIED_MESSAGE
+
+
+def test_an_unverified_superuser_can_log_in(graphql, create_user) -> None:
+    create_user(email="root@example.com", is_verified=False, is_staff=True, is_superuser=True)
+
+    body = graphql(LOGIN, login_variables("root@example.com"))
+
+    assert "errors" not in body, body

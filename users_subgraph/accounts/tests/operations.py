@@ -1,0 +1,47 @@
+"""The GraphQL operations the tests send, as a client or the router would."""
+
+SIGNUP = """
+mutation Signup($input: SignupInput!) {
+  signup(input: $input) { access refresh user { id email isVerified dateJoined } }
+}
+"""
+
+LOGIN = """
+mutation Login($input: LoginInput!) {
+  login(input: $input) { access refresh user { id email isVerified dateJoined } }
+}
+"""
+
+REFRESH_TOKEN = """
+mutation RefreshToken($refresh: String!) {
+  refreshToken(refresh: $refresh) { access refresh }
+}
+"""
+
+LOGOUT = """
+mutation Logout($refresh: String!) {
+  logout(refresh: $refresh)
+}
+"""
+
+ME = """
+query Me {
+  me { id email isVerified dateJoined }
+}
+"""
+
+USER_ENTITIES = """
+query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on User { id isVerified dateJoined }
+  }
+}
+"""
+
+USER_ENTITIES_WITH_EMAIL = """
+query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on User { id email }
+  }
+}
+"""

@@ -1,0 +1,81 @@
+"""token_pair_issue: what the issued tokens say, and to whom none are issued."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.services import token_pair_issue
+from accounts.tokens import rsa_public_jwk
+from subgraph_kit.errors import Unauthenticated
+
+
+def decode(token: str, settings) -> dict[str, object]:
+    return jwt.decode(
+        token,
+        settings.SIMPLE_JWT["VERIFYING_KEY"],
+        algorithms=["RS256"],
+        audience="federated-api",
+        issuer="users-subgraph",
+    )
+
+
+def test_the_access_token_carries_the_users_claims(user, settings) -> None:
+    claims = decode(token_pair_issue(user=user).access, settings)
+
+    assert claims["token_type"] == "access"
+    assert claims["id"] == str(user.id)
+    assert claims["email"] == "ada@example.com"
+    assert claims["is_staff"] is False
+    # exp counts from the pair's creation, iat from the access token's: a second may part them.
+    assert claims["exp"] - claims["iat"] == pytest.approx(2 * 60 * 60, abs=1)
+    assert {"jti", "iss", "aud"} <= claims.keys()
+
+
+def test_the_refresh_token_lives_a_day_and_is_recorded(user, settings) -> None:
+    claims = decode(token_pair_issue(user=user).refresh, settings)
+
+    assert claims["token_type"] == "refresh"
+    assert claims["id"] == str(user.id)
+    assert claims["exp"] - claims["iat"] == 24 * 60 * 60
+    assert OutstandingToken.objects.filter(jti=claims["jti"], user=user).exists()
+
+
+def test_tokens_name_their_signing_key_as_the_jwks_does(user, settings) -> None:
+    tokens = token_pair_issue(user=user)
+    expected_kid = rsa_public_jwk(settings.JWKS_PUBLIC_KEYS[0])["kid"]
+
+    for token in (tokens.access, tokens.refresh):
+        assert jwt.get_unverified_header(token) == {
+            "alg": "RS256",
+            "typ": "JWT",
+            "kid": expected_kid,
+        }
+
+
+def test_staff_status_is_in_the_access_token(create_user, settings) -> None:
+    staff = create_user(email="staff@example.com", is_staff=True)
+
+    assert decode(token_pair_issue(user=staff).access, settings)["is_staff"] is True
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"is_active": False}, "This account is inactive"),
+        ({"is_verified": False}, "Email is not verified"),
+    ],
+)
+def test_no_tokens_for_inactive_or_unverified_users(create_user, flags, message) -> None:
+    refused = create_user(email="refused@example.com", **flags)
+
+    with pytest.raises(Unauthenticated, match=message):
+        token_pair_issue(user=refused)
+    assert not OutstandingToken.objects.exists()
+
+
+def test_an_unverified_superuser_gets_tokens(create_user) -> None:
+    root = create_user(email="root@example.com", is_verified=False, is_superuser=True)
+
+    assert token_pair_issue(user=root).access

@@ -1,0 +1,55 @@
+"""With DEBUG off, a missing secret stops start-up with a message naming it.
+
+Each case imports the real settings module in a fresh interpreter, with only the given variables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from subgraph_kit.keys import generate_private_key_pem
+
+PRODUCTION_BASICS = {
+    "SECRET_KEY": "a-production-secret-key",
+    "ALLOWED_HOSTS": "users.example.com",
+    "CORS_ALLOWED_ORIGINS": "https://app.example.com",
+}
+
+
+def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import users_subgraph.settings"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "ENV_FILE": os.devnull, "DEBUG": "false", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("environment", "missing"),
+    [
+        ({}, "SECRET_KEY"),
+        (PRODUCTION_BASICS, "JWT_PRIVATE_KEY"),
+        ({**PRODUCTION_BASICS, "JWT_ALGORITHM": "HS256"}, "JWT_SECRET_KEY"),
+    ],
+    ids=["django secret", "RS256 private key", "HS256 secret"],
+)
+def test_a_missing_secret_stops_start_up_naming_it(environment, missing) -> None:
+    result = import_settings(**environment)
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {missing} must be set" in result.stderr
+
+
+def test_with_every_secret_set_the_settings_load() -> None:
+    result = import_settings(**PRODUCTION_BASICS, JWT_PRIVATE_KEY=generate_private_key_pem())
+
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,136 @@
+"""The admin's user pages, as a superuser uses them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from accounts.tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def admin_client(create_user) -> Client:
+    superuser = User.objects.create_superuser(email="root@example.com", password=PASSWORD)
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def test_the_user_list_shows_users_and_their_flags(admin_client, create_user) -> None:
+    create_user(email="ada@example.com")
+    create_user(email="grace@example.com", is_verified=False)
+
+    response = admin_client.get("/admin/accounts/user/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ada@example.com" in page
+    assert "grace@example.com" in page
+    assert "Verified" in page
+
+
+def test_the_user_list_searches_by_email(admin_client, create_user) -> None:
+    create_user(email="ada@example.com")
+    create_user(email="grace@example.com")
+
+    response = admin_client.get("/admin/accounts/user/", {"q": "GRACE"})
+
+    assert response.status_code == 200
+    assert "grace@example.com" in response.content.decode()
+    assert "ada@example.com" not in response.content.decode()
+
+
+def test_the_change_form_edits_the_email_and_flags(admin_client, create_user) -> None:
+    user = create_user(email="ada@example.com")
+    assert admin_client.get(f"/admin/accounts/user/{user.id}/change/").status_code == 200
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{user.id}/change/",
+        {"email": "Ada.Lovelace@Example.com", "is_active": "on", "is_staff": "on"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert (user.email, user.is_active, user.is_verified, user.is_staff) == (
+        "ada.lovelace@example.com",
+        True,
+        False,
+        True,
+    )
+
+
+def test_the_change_form_refuses_an_email_taken_in_another_case(admin_client, create_user) -> None:
+    create_user(email="ada@example.com")
+    grace = create_user(email="grace@example.com")
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{grace.id}/change/", {"email": "ADA@example.com", "is_active": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "There is already a registered user with this email" in response.content.decode()
+    grace.refresh_from_db()
+    assert grace.email == "grace@example.com"
+
+
+def test_the_password_form_changes_the_password(admin_client, create_user) -> None:
+    user = create_user(email="ada@example.com")
+    url = f"/admin/accounts/user/{user.id}/password/"
+    assert admin_client.get(url).status_code == 200
+
+    new_password = "an even longer passphrase"
+    response = admin_client.post(
+        url, {"password1": new_password, "password2": new_password, "usable_password": "true"}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_the_add_form_creates_a_user_with_validated_password(admin_client) -> None:
+    assert admin_client.get("/admin/accounts/user/add/").status_code == 200
+
+    refused = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "new@example.com",
+            "usable_password": "true",
+            "password1": "12345678",
+            "password2": "12345678",
+        },
+    )
+    created = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "New@Example.com",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert refused.status_code == 200
+    assert "This password is too common" in refused.content.decode()
+    assert created.status_code == 302
+    assert User.objects.get(email="new@example.com").check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_admin_requires_a_staff_login(client) -> None:
+    response = client.get("/admin/accounts/user/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_login_form_accepts_the_email_in_any_case(client, create_user) -> None:
+    User.objects.create_superuser(email="root@example.com", password=PASSWORD)
+
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "ROOT@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
