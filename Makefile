@@ -77,9 +77,13 @@ test-users: $(PYTHON_INSTALLED)
 test-posts: $(PYTHON_INSTALLED)
 	cd posts_subgraph && ../$(PYTEST) -q
 
-.PHONY: test-e2e
-test-e2e: install
-	$(PYTEST) -q tests/e2e
+.PHONY: test-stack
+test-stack: install ## The whole stack as real processes: end-to-end, schema check, deployment
+	$(PYTEST) -q tests
+
+.PHONY: test-deploy
+test-deploy: install ## compose.yaml and the Dockerfiles, checked and replayed without Docker
+	$(PYTEST) -q tests/deploy
 
 .PHONY: test
-test: install lint test-kit test-users test-posts schema-check test-e2e ## Run every test (PostgreSQL when DATABASE_URL is set)
+test: install lint test-kit test-users test-posts schema-check test-e2e test-deploy ## Run every test (PostgreSQL when DATABASE_URL is set)
