@@ -77,9 +77,9 @@ test-users: $(PYTHON_INSTALLED)
 test-posts: $(PYTHON_INSTALLED)
 	cd posts_subgraph && ../$(PYTEST) -q
 
-.PHONY: test-stack
-test-stack: install ## The whole stack as real processes: end-to-end, schema check, deployment
-	$(PYTEST) -q tests
+.PHONY: test-e2e
+test-e2e: install ## The whole stack through the router, as real processes over HTTP
+	$(PYTEST) -q tests/e2e tests/schema
 
 .PHONY: test-deploy
 test-deploy: install ## compose.yaml and the Dockerfiles, checked and replayed without Docker
