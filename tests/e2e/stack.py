@@ -120,9 +120,24 @@ class Databases:
 
 
 class Stack:
-    def __init__(self, work_dir: Path) -> None:
+    """The three processes of one stack.
+
+    `extra_env` goes to every process (e.g. ROUTER_SHARED_SECRET, limits); `database_server_url`
+    replaces DATABASE_URL as the server the fresh databases are created on.
+    """
+
+    def __init__(
+        self,
+        work_dir: Path,
+        *,
+        extra_env: dict[str, str] | None = None,
+        database_server_url: str | None = None,
+    ) -> None:
         self.work_dir = work_dir
-        self.databases = Databases(work_dir)
+        self.extra_env = dict(extra_env or {})
+        self.databases = Databases(
+            work_dir, server_url=database_server_url or os.environ.get("DATABASE_URL")
+        )
         self.private_key = generate_private_key_pem()
         self.ports = {name: free_port() for name in ("users", "posts", "router")}
         self.router_url = f"http://127.0.0.1:{self.ports['router']}"
@@ -142,6 +157,7 @@ class Stack:
                 "JWT_ALGORITHM": "RS256",
                 "JWT_JWKS_URL": f"{self.subgraph_url('users')}/.well-known/jwks.json",
                 "LOG_LEVEL": "INFO",
+                **self.extra_env,
             }
         )
         return env
@@ -247,8 +263,13 @@ class Stack:
 
 
 @contextmanager
-def running_stack(work_dir: Path) -> Iterator[Stack]:
-    stack = Stack(work_dir)
+def running_stack(
+    work_dir: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    database_server_url: str | None = None,
+) -> Iterator[Stack]:
+    stack = Stack(work_dir, extra_env=extra_env, database_server_url=database_server_url)
     try:
         stack.start()
         yield stack

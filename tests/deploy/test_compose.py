@@ -1,0 +1,259 @@
+"""compose.yaml brings the whole stack up safely, checked by reading it (no Docker engine here).
+
+What `docker compose up` relies on: the services and their start order, health checks, which
+ports reach the host, where secrets come from, and the image versions and mounted files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.deploy.specs import (
+    ENV_EXAMPLE,
+    REPO_ROOT,
+    SUBGRAPHS,
+    Dockerfile,
+    MissingVariableError,
+    bind_mounts,
+    compose,
+    interpolate,
+    read_dotenv,
+    referenced_variables,
+    subgraph_dockerfile,
+)
+from tests.deploy.subgraph_environment import operator_dotenv
+
+SERVICES = compose()["services"]
+ROUTER_PACKAGE = json.loads((REPO_ROOT / "router" / "package.json").read_text())
+ROUTER_DOCKERFILE = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
+# A whole value that is one ${NAME} or ${NAME:?message} reference, or ${NAME:-} (empty default).
+SECRET_REFERENCE = re.compile(r"^\$\{[A-Z][A-Z0-9_]*(:?\?[^}]*|:-)?\}$")
+# postgres://ROLE:${PASSWORD...}@postgres:5432/DATABASE, before interpolation.
+DATABASE_URL_TEMPLATE = re.compile(
+    r"^postgres://(?P<role>\w+):(?P<password>\$\{[^}]+\})@postgres:5432/(?P<database>\w+)$"
+)
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PRIVATE_KEY")
+# What the official gateway image bundles for config files to import (its rollup bundle list):
+# the gateway with its JWT plugin, the Rust query planner runtime, and graphql itself.
+# Compared with, never bound to: a container listens on all of its own interfaces.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104
+IMAGE_BUNDLED_PACKAGES = {"@graphql-hive/gateway", "@graphql-hive/router-runtime", "graphql"}
+
+
+def depends_on(service: str) -> dict[str, str]:
+    return {
+        name: condition["condition"]
+        for name, condition in SERVICES[service].get("depends_on", {}).items()
+    }
+
+
+def subgraph_port(service: str) -> str:
+    return subgraph_dockerfile(service).env()["PORT"]
+
+
+def test_the_stack_is_the_database_two_subgraphs_their_migrations_and_the_router():
+    assert set(SERVICES) == {
+        "postgres",
+        "users",
+        "users-migrate",
+        "posts",
+        "posts-migrate",
+        "router",
+    }
+
+
+def test_only_the_router_publishes_a_port_on_loopback_by_default():
+    publishing = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert publishing == {"router"}
+    [published] = interpolate(SERVICES["router"]["ports"], {})
+    assert published == "127.0.0.1:4000:4000"
+    exposed = interpolate(SERVICES["router"]["ports"], {"ROUTER_BIND_ADDRESS": ALL_INTERFACES})
+    assert exposed == [f"{ALL_INTERFACES}:4000:4000"]
+
+
+def test_database_and_subgraphs_sit_on_an_internal_network_only():
+    networks = compose()["networks"]
+    assert networks["backend"]["internal"] is True
+    assert not (networks["edge"] or {}).get("internal")
+    for name in ("postgres", *SUBGRAPHS, *(f"{service}-migrate" for service in SUBGRAPHS)):
+        assert SERVICES[name]["networks"] == ["backend"], name
+    assert set(SERVICES["router"]["networks"]) == {"backend", "edge"}
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_subgraphs_can_be_scaled(service):
+    # `--scale posts=3` needs containers without a fixed name or host port.
+    assert "container_name" not in SERVICES[service]
+    assert "ports" not in SERVICES[service]
+    assert "hostname" not in SERVICES[service]
+
+
+def test_every_long_running_service_has_a_health_check():
+    assert SERVICES["postgres"]["healthcheck"]["test"][1] == "pg_isready"
+    # Over TCP: during the init scripts PostgreSQL listens on its socket only.
+    assert "127.0.0.1" in SERVICES["postgres"]["healthcheck"]["test"]
+    for service in SUBGRAPHS:
+        test = SERVICES[service]["healthcheck"]["test"]
+        assert test[0] == "CMD"
+        assert test[-1] == "/readyz"
+        # The same probe the image declares, so `docker run` and compose agree.
+        assert test[1:] == subgraph_dockerfile(service).healthcheck
+    router_test = SERVICES["router"]["healthcheck"]["test"]
+    assert router_test[-1] == "http://127.0.0.1:4000/readiness"
+
+
+def test_start_order_database_then_migrations_then_subgraphs_then_router():
+    for service in SUBGRAPHS:
+        assert depends_on(f"{service}-migrate") == {"postgres": "service_healthy"}
+        assert depends_on(service) == {f"{service}-migrate": "service_completed_successfully"}
+    assert depends_on("router") == {"users": "service_healthy", "posts": "service_healthy"}
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_migrations_run_once_with_the_service_image_and_settings(service):
+    migrate = SERVICES[f"{service}-migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert migrate["restart"] == "no"
+    assert migrate["build"] == SERVICES[service]["build"]
+    assert migrate["image"] == SERVICES[service]["image"]
+    assert migrate["environment"] == SERVICES[service]["environment"]
+    assert SERVICES[service]["build"] == {
+        "context": ".",
+        "dockerfile": f"{service}_subgraph/Dockerfile",
+    }
+
+
+def test_no_secret_value_is_written_in_the_file():
+    for name, service in SERVICES.items():
+        for variable, value in (service.get("environment") or {}).items():
+            if SECRET_NAME.search(variable):
+                assert SECRET_REFERENCE.match(str(value)), (name, variable, value)
+        assert "env_file" not in service, "variables are listed one by one, not a whole file"
+    for service in SUBGRAPHS:
+        database_url = DATABASE_URL_TEMPLATE.match(SERVICES[service]["environment"]["DATABASE_URL"])
+        assert SECRET_REFERENCE.match(database_url["password"])
+    assert "PRIVATE KEY" not in (REPO_ROOT / "compose.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "ROUTER_SHARED_SECRET",
+        "USERS_SECRET_KEY",
+        "POSTS_SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "USERS_DB_PASSWORD",
+        "POSTS_DB_PASSWORD",
+    ],
+)
+def test_a_missing_required_secret_stops_compose_with_its_name(secret):
+    dotenv = {name: "set" for name in referenced_variables()}
+    interpolate(compose(), dotenv)
+    del dotenv[secret]
+    with pytest.raises(MissingVariableError, match=secret):
+        interpolate(compose(), dotenv)
+
+
+def test_every_variable_compose_reads_is_documented_in_env_example():
+    documented = set(read_dotenv(ENV_EXAMPLE)) | {
+        match[1] for match in re.finditer(r"^# ([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M)
+    }
+    assert referenced_variables() - documented == set()
+
+
+def test_subgraphs_run_with_debug_off_and_answer_to_their_service_name():
+    for service in SUBGRAPHS:
+        environment = interpolate(SERVICES[service]["environment"], operator_dotenv())
+        assert environment["DEBUG"] == "false"
+        allowed_hosts = environment["ALLOWED_HOSTS"].split(",")
+        # The router calls http://<service>:8000; the health probe calls 127.0.0.1.
+        assert {service, "127.0.0.1"} <= set(allowed_hosts)
+        assert urlsplit(environment["DATABASE_URL"]).hostname == "postgres"
+        assert urlsplit(environment["DATABASE_URL"]).path == f"/{service}"
+
+
+def test_router_calls_the_subgraphs_by_service_name():
+    environment = interpolate(SERVICES["router"]["environment"], operator_dotenv())
+    for service in SUBGRAPHS:
+        url = urlsplit(environment[f"{service.upper()}_SUBGRAPH_URL"])
+        assert (url.hostname, str(url.port), url.path) == (
+            service,
+            subgraph_port(service),
+            "/graphql",
+        )
+    jwks = urlsplit(environment["JWT_JWKS_URL"])
+    assert (jwks.hostname, str(jwks.port)) == ("users", subgraph_port("users"))
+    posts_jwks = urlsplit(
+        interpolate(SERVICES["posts"]["environment"], operator_dotenv())["JWT_JWKS_URL"]
+    )
+    assert (posts_jwks.hostname, posts_jwks.path) == ("users", jwks.path)
+    # Inside its container the router must listen on the container's interface.
+    assert environment["ROUTER_HOST"] == ALL_INTERFACES
+    assert environment["ROUTER_PORT"] == "4000"
+
+
+def test_router_runs_the_official_gateway_image_at_the_pinned_version():
+    gateway_version = ROUTER_PACKAGE["dependencies"]["@graphql-hive/gateway"]
+    assert ROUTER_DOCKERFILE.base_image == f"ghcr.io/graphql-hive/gateway:{gateway_version}"
+    assert SERVICES["router"]["build"] == {"context": ".", "dockerfile": "router/Dockerfile"}
+    # Packages installed on top of the image have router/package.json's versions.
+    for run in ROUTER_DOCKERFILE.arguments("RUN"):
+        for package, version in re.findall(r"(@?[\w./-]+)@(\d[\w.-]*)", run):
+            assert ROUTER_PACKAGE["dependencies"][package] == version, package
+
+
+def test_every_package_the_router_config_imports_is_in_the_image():
+    config = (REPO_ROOT / "router" / "gateway.config.ts").read_text()
+    imported = set(re.findall(r"""from ['"]([^'"]+)['"]""", config))
+    packages = {name for name in imported if not name.startswith(("node:", "."))}
+    installed = {
+        package
+        for run in ROUTER_DOCKERFILE.arguments("RUN")
+        for package, _ in re.findall(r"(@?[\w./-]+)@(\d[\w.-]*)", run)
+    }
+    assert packages - IMAGE_BUNDLED_PACKAGES - installed == set()
+
+
+def test_router_command_is_the_package_start_script():
+    # `npm start` is `[env -u NAME ...] hive-gateway ARGS`; the image's entrypoint is the CLI.
+    start = ROUTER_PACKAGE["scripts"]["start"].split()
+    cli = start.index("hive-gateway")
+    assert SERVICES["router"]["command"] == start[cli + 1 :]
+    # Variables the CLI would read (HOST, PORT...) and the start script keeps from it.
+    unset = {start[index + 1] for index in range(cli) if start[index] == "-u"}
+    assert unset.isdisjoint(SERVICES["router"]["environment"])
+
+
+def test_router_mounts_its_config_and_the_supergraph_from_the_repository():
+    assert all(volume.endswith(":ro") for volume in SERVICES["router"]["volumes"])
+    mounts = bind_mounts("router")
+    for target, source in mounts.items():
+        assert source.is_file(), f"{source} is mounted at {target} but not in the repository"
+    # /gateway is the image's working directory, where the CLI looks for gateway.config.ts.
+    assert mounts["/gateway/gateway.config.ts"] == REPO_ROOT / "router" / "gateway.config.ts"
+    supergraph = SERVICES["router"]["environment"]["SUPERGRAPH_PATH"]
+    assert mounts[supergraph] == REPO_ROOT / "schema" / "supergraph.graphql"
+
+
+def test_postgres_is_pinned_and_creates_a_database_per_service_on_first_start():
+    image = SERVICES["postgres"]["image"]
+    assert re.fullmatch(r"postgres:15\.\d+(-\w+)?", image), image
+    init_scripts = {
+        target: source
+        for target, source in bind_mounts("postgres").items()
+        if target.startswith("/docker-entrypoint-initdb.d/")
+    }
+    assert list(init_scripts.values()) == [REPO_ROOT / "deploy/postgres/init-databases.sh"]
+    assert init_scripts[next(iter(init_scripts))].is_file()
+    assert "postgres-data:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
+    environment = SERVICES["postgres"]["environment"]
+    for service in SUBGRAPHS:
+        # The role's password the init script sets is the one the service connects with.
+        database_url = DATABASE_URL_TEMPLATE.match(SERVICES[service]["environment"]["DATABASE_URL"])
+        assert database_url["password"] == environment[f"{service.upper()}_DB_PASSWORD"]
+        # deploy/postgres/init-databases.sh names the role and its database after the service.
+        assert database_url["role"] == database_url["database"] == service

@@ -1,0 +1,117 @@
+"""The subgraph images are built the way production needs, checked by reading their Dockerfiles.
+
+Running what they run is test_subgraph_processes.py's job; this checks what only the build shows:
+the base image, the layer order, the user, and what the build context lets in.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from tests.deploy.specs import (
+    REPO_ROOT,
+    SUBGRAPHS,
+    dockerignore_excludes,
+    dockerignore_patterns,
+    subgraph_dockerfile,
+)
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_base_image_is_slim_python_3_11(service):
+    assert re.fullmatch(
+        r"python:3\.11(\.\d+)?-slim(-\w+)?", subgraph_dockerfile(service).base_image
+    )
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_pinned_requirements_are_installed_before_the_code_is_copied(service):
+    dockerfile = subgraph_dockerfile(service)
+    keywords = [(item.keyword, item.arguments) for item in dockerfile.instructions]
+    requirements = keywords.index(
+        ("COPY", f"{service}_subgraph/requirements.txt /tmp/requirements.txt")
+    )
+    install = keywords.index(("RUN", "pip install --no-cache-dir -r /tmp/requirements.txt"))
+    code = keywords.index(("COPY", f"{service}_subgraph /app"))
+    # Changing the code reuses the dependency layer; only requirements.txt invalidates it.
+    assert requirements < install < code
+    requirement_lines = (REPO_ROOT / f"{service}_subgraph" / "requirements.txt").read_text()
+    for line in requirement_lines.splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert "==" in line, f"{line} is not pinned"
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_the_server_runs_as_a_non_root_user(service):
+    dockerfile = subgraph_dockerfile(service)
+    assert dockerfile.user not in (None, "root", "0")
+    keywords = [item.keyword for item in dockerfile.instructions]
+    last_user = len(keywords) - 1 - keywords[::-1].index("USER")
+    assert last_user < keywords.index("CMD")
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_build_only_values_are_never_kept_in_the_image(service):
+    dockerfile = subgraph_dockerfile(service)
+    collectstatic = dockerfile.run("collectstatic")
+    assert "SECRET_KEY=" in collectstatic.arguments
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY", "JWT_PRIVATE_KEY", "ROUTER_SHARED_SECRET"):
+        assert name not in dockerfile.env(), f"{name} would be baked into every container"
+    assert dockerfile.env()["DEBUG"] == "false"
+    # The kit reads no .env file inside the image: configuration is the container's environment.
+    assert dockerfile.env(before=collectstatic)["ENV_FILE"] == "/dev/null"
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_the_command_serves_this_service_with_the_shared_script(service):
+    dockerfile = subgraph_dockerfile(service)
+    assert dockerfile.env()["ASGI_APP"] == f"{service}_subgraph.asgi:application"
+    assert (REPO_ROOT / f"{service}_subgraph" / f"{service}_subgraph" / "asgi.py").is_file()
+    [script] = dockerfile.command
+    assert dockerfile.repo_path(script) == REPO_ROOT / "subgraph_kit" / "container" / "serve.sh"
+    assert int(dockerfile.env()["WEB_CONCURRENCY"]) >= 1
+    assert dockerfile.healthcheck[-1] == "/readyz"
+    assert dockerfile.repo_path(dockerfile.healthcheck[1]).is_file()
+    assert dockerfile.arguments("EXPOSE") == [dockerfile.env()["PORT"]]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        "users_subgraph/.env",
+        ".venv/bin/python",
+        "users_subgraph/.venv/lib/site.py",
+        "users_subgraph/users.sqlite3",
+        "posts_subgraph/posts.sqlite3",
+        "users_subgraph/.jwt-dev/private.pem",
+        "posts_subgraph/staticfiles/staticfiles.json",
+        "posts_subgraph/posts/__pycache__/models.cpython-311.pyc",
+        "subgraph_kit/subgraph_kit.egg-info/PKG-INFO",
+        "subgraph_kit/.pytest_cache/README.md",
+        "router/node_modules/graphql/index.js",
+        ".git/config",
+    ],
+)
+def test_build_context_leaves_out_secrets_databases_virtualenvs_and_caches(path):
+    assert dockerignore_excludes(path, dockerignore_patterns(REPO_ROOT / ".dockerignore"))
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_build_context_holds_every_source_file_the_images_copy(service):
+    patterns = dockerignore_patterns(REPO_ROOT / ".dockerignore")
+    for copy in subgraph_dockerfile(service).copies:
+        # The repository's files (tracked, or new and not ignored by git) under the COPY source.
+        source_files = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", copy.source],
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        assert source_files, f"nothing to copy from {copy.source}"
+        left_out = [path for path in source_files if dockerignore_excludes(path, patterns)]
+        assert left_out == []
