@@ -79,11 +79,64 @@ test-posts: $(PYTHON_INSTALLED)
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
-	$(PYTEST) -q tests/e2e tests/schema
+	$(PYTEST) -q tests/e2e tests/schema tests/observability
+
+.PHONY: test-hardening
+test-hardening: install ## Router limits, CSRF, fuzzing, hostile input, races and faults on the real stack
+	$(PYTEST) -q tests/hardening
 
 .PHONY: test-deploy
 test-deploy: install ## compose.yaml and the Dockerfiles, checked and replayed without Docker
 	$(PYTEST) -q tests/deploy
 
+# The fuzzing test at length: FUZZ_EXAMPLES operations per root field, generation mode and caller
+# (a few thousand in all). The report is printed; FUZZ_REPORT=path also writes it to a file.
+FUZZ_EXAMPLES ?= 40
+FUZZ_REPORT ?=
+
+.PHONY: fuzz-long
+fuzz-long: install ## Fuzz the router and both subgraphs (schemathesis) with a few thousand operations
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REPORT=$(FUZZ_REPORT) $(PYTEST) -q tests/hardening/test_fuzz.py
+
+# Benchmark (bench/): make bench [USERS=1000 POSTS=20000 DURATION=10 ROUNDS=3 WORKERS=2]
+# [BENCH_ARGS="--quick --profile ..."]; `.venv/bin/python -m bench --help` lists every option.
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): bench/requirements.txt | $(PYTHON_INSTALLED)
+	$(PIP) install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+.PHONY: bench
+bench: install $(BENCH_INSTALLED) ## Benchmark the stack against a Django monolith (results in bench/results/)
+	@apt_get="apt-get"; [ "$$(id -u)" = 0 ] || apt_get="sudo apt-get"; \
+	missing=""; command -v wrk >/dev/null || missing="wrk"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; $$apt_get update -qq && $$apt_get install -y -qq $$missing; \
+	fi
+	$(PY) -m bench $(if $(USERS),--users $(USERS)) $(if $(POSTS),--posts $(POSTS)) \
+	  $(if $(DURATION),--duration $(DURATION)) $(if $(ROUNDS),--rounds $(ROUNDS)) \
+	  $(if $(WORKERS),--workers $(WORKERS)) $(BENCH_ARGS)
+
+WEB_INSTALLED := examples/web/node_modules/.installed
+
+$(WEB_INSTALLED): examples/web/package.json examples/web/package-lock.json
+	cd examples/web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: test-web-types
+test-web-types: $(WEB_INSTALLED) ## Type-check the web client against schema/api.graphql (codegen + tsc)
+	cd examples/web && npm run --silent typecheck
+
+.PHONY: test-browser
+test-browser: install $(WEB_INSTALLED) ## GraphiQL and the web client (examples/web) in headless Chromium
+	scripts/ensure_chromium.sh
+	$(PYTEST) -q tests/browser
+
+.PHONY: screenshots
+screenshots: install ## Retake docs/graphiql.png (GraphiQL showing a federated query's result)
+	scripts/ensure_chromium.sh
+	UPDATE_DOCS_SCREENSHOT=1 $(PYTEST) -q tests/browser/test_graphiql.py
+
 .PHONY: test
-test: install lint test-kit test-users test-posts schema-check test-e2e test-deploy ## Run every test (PostgreSQL when DATABASE_URL is set)
+test: install lint test-kit test-users test-posts schema-check test-web-types test-e2e test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)

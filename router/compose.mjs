@@ -12,7 +12,7 @@
  * Env: SCHEMA_DIR (default ../schema next to this file), SCHEMA_BASE_REF.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@theguild/federation-composition';
@@ -114,7 +114,12 @@ function writeSchemas() {
   for (const [file, text] of Object.entries(outputs)) {
     const path = join(schemaDir, file);
     const old = existsSync(path) ? readFileSync(path, 'utf8') : null;
-    writeFileSync(path, text);
+    if (old !== text) {
+      // Write then rename: a running router watches supergraph.graphql and must never read a
+      // half-written file.
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    }
     console.log(`${old === text ? 'unchanged' : 'wrote    '} ${show(path)}`);
   }
 }

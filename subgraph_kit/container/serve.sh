@@ -8,15 +8,18 @@
 #   FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* headers (127.0.0.1: none outside)
 #   GRACEFUL_SHUTDOWN_SECONDS  time given to in-flight requests on SIGTERM (10; below compose's
 #                        stop_grace_period, so requests finish before the container is killed)
-#   ACCESS_LOG           true to log every request (false: the router logs requests; the
-#                        subgraphs log errors, and health probes do not flood the logs)
+#   PROMETHEUS_MULTIPROC_DIR  where the workers' metrics meet so /metrics sums them (a fresh
+#                        temporary directory when WEB_CONCURRENCY > 1; a given one is emptied)
+# uvicorn's own access log stays off: the kit logs one line per request, with its request id.
 set -eu
 
 : "${ASGI_APP:?ASGI_APP must name the ASGI application, e.g. users_subgraph.asgi:application}"
 
-access_log=--no-access-log
-if [ "${ACCESS_LOG:-false}" = true ]; then
-  access_log=--access-log
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
+elif [ "${WEB_CONCURRENCY:-2}" -gt 1 ]; then
+  PROMETHEUS_MULTIPROC_DIR="$(mktemp -d "${TMPDIR:-/tmp}/prometheus-metrics.XXXXXX")"
+  export PROMETHEUS_MULTIPROC_DIR
 fi
 
 # exec: uvicorn replaces this shell, so it receives the container's SIGTERM directly.
@@ -28,4 +31,4 @@ exec uvicorn "$ASGI_APP" \
   --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
   --timeout-graceful-shutdown "${GRACEFUL_SHUTDOWN_SECONDS:-10}" \
   --no-server-header \
-  "$access_log"
+  --no-access-log

@@ -38,6 +38,17 @@ class NotFound(ClientError):
     code = "NOT_FOUND"
 
 
+class RateLimited(ClientError):
+    """Too many attempts: the client may try again after `extensions.retryAfter` seconds."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+        self.extensions["retryAfter"] = retry_after_seconds
+
+
 def parse_uuid(value: object, *, field: str) -> uuid.UUID:
     """Parse an id sent by a client (argument or entity representation) or raise BAD_USER_INPUT."""
     if isinstance(value, uuid.UUID):

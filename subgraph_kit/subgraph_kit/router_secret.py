@@ -16,9 +16,17 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 ROUTER_SECRET_HEADER = "X-Router-Secret"  # noqa: S105 (a header name)
-# Health checks come from the orchestrator; the JWKS holds public keys only; the admin has its own
-# login (staff sessions) and its static files are public.
-OPEN_PATH_PREFIXES = ("/healthz", "/readyz", "/.well-known/jwks.json", "/admin/", "/static/")
+# Health checks come from the orchestrator; metrics from the scraper, on the internal network
+# that only the router's port leaves (a scraper sends no router secret); the JWKS holds public
+# keys only; the admin has its own login (staff sessions) and its static files are public.
+OPEN_PATH_PREFIXES = (
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/.well-known/jwks.json",
+    "/admin/",
+    "/static/",
+)
 
 FORBIDDEN_ERROR = {
     "message": "Forbidden: subgraphs accept requests from the router only",

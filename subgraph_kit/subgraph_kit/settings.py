@@ -16,9 +16,13 @@ from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSECURE_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
+LOG_FORMATS = ("json", "text")
+# The one handler every log line goes through (subgraph_kit.testing.captured_logs swaps its stream).
+CONSOLE_LOG_HANDLER = "console"
 
 
 def load_environment() -> environ.Env:
@@ -89,6 +93,8 @@ def application_settings(
             "whitenoise.runserver_nostatic",
             "django.contrib.staticfiles",
             "corsheaders",
+            # Counts each request's database queries (subgraph_kit.apps).
+            "subgraph_kit",
             *extra_apps,
             *local_apps,
             # Last, so a service's own `export_schema` command (no arguments: the subgraph SDL)
@@ -96,6 +102,8 @@ def application_settings(
             "strawberry_django",
         ],
         "MIDDLEWARE": [
+            # First: the request id, log line and metrics cover every response, refusals too.
+            "subgraph_kit.request_context.RequestObservabilityMiddleware",
             "subgraph_kit.router_secret.RouterSecretMiddleware",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -134,6 +142,10 @@ def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) ->
         # Pooled, not persistent: CONN_MAX_AGE must stay 0 with the pool. Persistent connections
         # under uvicorn leak one connection per thread until PostgreSQL refuses clients.
         database["CONN_MAX_AGE"] = 0
+        # A pooled connection outlives a database restart without noticing. With health checks
+        # Django has the pool check it (one empty query) before each use: a dead one is replaced
+        # instead of failing a request.
+        database["CONN_HEALTH_CHECKS"] = True
         options = database.setdefault("OPTIONS", {})
         options["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
@@ -213,21 +225,64 @@ def require_verification_key(env: environ.Env, *, debug: bool) -> None:
         )
 
 
-def logging_settings(env: environ.Env) -> dict[str, Any]:
+def logging_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[str, Any]:
+    """Every log line of the process on stderr, with the service's name and the request id.
+
+    One JSON object per line with DEBUG off (for log collectors), readable text with DEBUG on;
+    LOG_FORMAT (json or text) overrides that, LOG_LEVEL sets the level. Django's, Strawberry's and
+    uvicorn's loggers all write through the one handler, so their lines carry the same fields.
+    """
     level = env.str("LOG_LEVEL", default="INFO")
+    log_format = env.str("LOG_FORMAT", default="text" if debug else "json")
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
     return {
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,
-            "formatters": {
-                "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "filters": {
+                "request_context": {
+                    "()": "subgraph_kit.request_context.RequestContextFilter",
+                    "service": service_name,
+                }
             },
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-            "root": {"handlers": ["console"], "level": level},
+            "formatters": {
+                "json": {
+                    "()": "pythonjsonlogger.json.JsonFormatter",
+                    "fmt": "%(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
+                    "rename_fields": {"levelname": "level", "name": "logger"},
+                    "timestamp": True,
+                    # Attributes some libraries add that are no use in a line: uvicorn's
+                    # colourised message, Django's request object.
+                    "reserved_attrs": [*RESERVED_ATTRS, "color_message", "request"],
+                },
+                "text": {
+                    "format": "%(asctime)s %(levelname)s %(service)s %(request_id)s "
+                    "%(name)s: %(message)s"
+                },
+            },
+            "handlers": {
+                CONSOLE_LOG_HANDLER: {
+                    "class": "logging.StreamHandler",
+                    "formatter": log_format,
+                    "filters": ["request_context"],
+                }
+            },
+            "root": {"handlers": [CONSOLE_LOG_HANDLER], "level": level},
             "loggers": {
+                # Django's default handlers would print its lines a second time, unformatted.
+                "django": {"handlers": [], "propagate": True},
+                # With DEBUG on, Django records every SQL statement with its parameters: password
+                # hashes, refresh tokens (the token blacklist). Never written, whatever the level.
+                "django.db.backends": {"level": "INFO"},
                 # Strawberry's own logger would print every client error with a traceback;
                 # SubgraphSchema logs errors itself.
                 "strawberry.execution": {"level": "CRITICAL"},
+                # uvicorn set up its own handlers before Django started: through ours instead.
+                "uvicorn": {"handlers": [], "propagate": True},
+                # The middleware's request line replaces the access log: it has the request id,
+                # the GraphQL operation and its outcome, which uvicorn's line cannot have.
+                "uvicorn.access": {"handlers": [], "propagate": False},
             },
         }
     }
@@ -262,5 +317,5 @@ def subgraph_settings(
         ),
         **cors_settings(env, debug=debug),
         **jwt_verification_settings(env),
-        **logging_settings(env),
+        **logging_settings(env, debug=debug, service_name=service_name),
     }

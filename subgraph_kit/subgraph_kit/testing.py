@@ -1,13 +1,19 @@
-"""Test helpers both subgraphs' suites use: minting tokens and calling the real GraphQL view."""
+"""Test helpers both subgraphs' suites use: minting tokens, calling the real GraphQL view, logs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import jwt
 from django.test import Client
+
+from subgraph_kit.settings import CONSOLE_LOG_HANDLER
 
 
 def mint_token(
@@ -66,3 +72,27 @@ def execute_graphql(
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in body.get("errors") or []]
+
+
+@contextmanager
+def captured_logs(level: int = logging.DEBUG) -> Iterator[io.StringIO]:
+    """Everything the service logs while the block runs, as its configured handler writes it.
+
+    The root logger goes down to `level` for the block; loggers the settings give a level of
+    their own keep it, as they would in production.
+    """
+    root = logging.getLogger()
+    handler = next(
+        handler
+        for handler in root.handlers
+        if isinstance(handler, logging.StreamHandler) and handler.name == CONSOLE_LOG_HANDLER
+    )
+    output = io.StringIO()
+    previous_stream = handler.setStream(output)
+    previous_level = root.level
+    root.setLevel(level)
+    try:
+        yield output
+    finally:
+        root.setLevel(previous_level)
+        handler.setStream(previous_stream)

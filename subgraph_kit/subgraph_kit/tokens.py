@@ -1,15 +1,17 @@
 """Stateless verification of the access tokens issued by the users service.
 
 Every subgraph verifies the raw `Authorization: Bearer` token itself, with the users service's
-public key (RS256: a PEM from the environment, or the service's JWKS fetched once and cached) or
-the shared secret (HS256). Verification never touches a database.
+public key (RS256: a PEM from the environment, several PEMs by key id, or the service's JWKS
+fetched once and cached) or the shared secret (HS256). Verification never touches a database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,6 +39,10 @@ class Viewer:
 
 @dataclass(frozen=True, slots=True)
 class TokenVerificationSettings:
+    """How to verify (see `settings.jwt_verification_settings`); for RS256 the key is, first found:
+    `public_keys` (PEMs by key id: a token is checked with the key its `kid` header names, so the
+    issuer can verify tokens signed before a key rotation), `public_key` (one PEM), `jwks_url`."""
+
     algorithm: str
     issuer: str
     audience: str
@@ -44,6 +50,7 @@ class TokenVerificationSettings:
     public_key: str | None = None
     jwks_url: str | None = None
     leeway_seconds: float = 0.0
+    public_keys: Mapping[str, str] | None = None
 
     @classmethod
     def from_django_settings(cls) -> TokenVerificationSettings:
@@ -57,11 +64,19 @@ class AccessTokenVerifier:
         self._static_key: Any = None
         self._keys_by_id: dict[str | None, Any] = {}
         self._jwks_fetched_at = float("-inf")
+        self._jwks_fetch_lock = threading.Lock()
         self._jwks_client: jwt.PyJWKClient | None = None
         if config.algorithm.startswith("HS"):
             if not config.secret_key:
                 raise ValueError("JWT_SECRET_KEY is required when JWT_ALGORITHM is HS*")
             self._static_key = self._algorithm.prepare_key(config.secret_key)
+        elif config.public_keys:
+            self._keys_by_id = _with_default_key(
+                {
+                    key_id: self._algorithm.prepare_key(pem)
+                    for key_id, pem in config.public_keys.items()
+                }
+            )
         elif config.public_key:
             self._static_key = self._algorithm.prepare_key(config.public_key)
         elif config.jwks_url:
@@ -74,6 +89,7 @@ class AccessTokenVerifier:
             header = jwt.get_unverified_header(raw_token)
         except jwt.PyJWTError:
             raise Unauthenticated("Malformed access token") from None
+        # PyJWT has checked that `kid`, when present, is a string.
         key = await self._key_for(header.get("kid"))
         return self._decode(raw_token, key)
 
@@ -105,26 +121,41 @@ class AccessTokenVerifier:
         )
 
     async def _key_for(self, key_id: str | None) -> Any:
-        if self._jwks_client is None:
+        if self._static_key is not None:
             return self._static_key
-        if key_id in self._keys_by_id:
-            return self._keys_by_id[key_id]
-        now = time.monotonic()
-        if now - self._jwks_fetched_at >= JWKS_REFETCH_INTERVAL_SECONDS:
+        if self._jwks_client is not None and key_id not in self._keys_by_id:
+            # urllib blocks: keep the event loop free while the (rare) fetch runs.
+            await asyncio.to_thread(self._refresh_jwks_for, key_id)
+        return self._known_key(key_id)
+
+    def _refresh_jwks_for(self, key_id: str | None) -> None:
+        # One fetch at a time; requests arriving meanwhile wait for it instead of failing for want
+        # of a key that is on its way (a cold start or a key rotation under load).
+        with self._jwks_fetch_lock:
+            if key_id in self._keys_by_id:
+                return
+            now = time.monotonic()
+            if now - self._jwks_fetched_at < JWKS_REFETCH_INTERVAL_SECONDS:
+                return
             self._jwks_fetched_at = now
             try:
-                # urllib blocks: keep the event loop free while the (rare) fetch runs.
-                jwk_set = await asyncio.to_thread(self._jwks_client.get_jwk_set, True)
+                jwk_set = self._jwks_client.get_jwk_set(refresh=True)
             except jwt.PyJWKClientError:
                 raise Unauthenticated("Cannot fetch the token signing keys") from None
-            self._keys_by_id = {jwk.key_id: jwk.key for jwk in jwk_set.keys}
-            if len(self._keys_by_id) == 1 and None not in self._keys_by_id:
-                # Tokens without `kid` are accepted when the issuer publishes a single key.
-                self._keys_by_id[None] = next(iter(self._keys_by_id.values()))
+            self._keys_by_id = _with_default_key({jwk.key_id: jwk.key for jwk in jwk_set.keys})
+
+    def _known_key(self, key_id: str | None) -> Any:
         try:
             return self._keys_by_id[key_id]
         except KeyError:
             raise Unauthenticated("Invalid access token") from None
+
+
+def _with_default_key(keys_by_id: dict[str | None, Any]) -> dict[str | None, Any]:
+    """Tokens without `kid` are accepted when the issuer has a single key: it is theirs."""
+    if len(keys_by_id) == 1 and None not in keys_by_id:
+        return {**keys_by_id, None: next(iter(keys_by_id.values()))}
+    return keys_by_id
 
 
 @lru_cache(maxsize=1)

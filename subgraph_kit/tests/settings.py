@@ -1,11 +1,24 @@
 """Minimal Django settings to test the kit on its own, outside either service."""
 
+import environ
+
+from subgraph_kit.settings import logging_settings
+
 SECRET_KEY = "kit-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
 ROOT_URLCONF = "tests.urls"
-INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
-MIDDLEWARE = ["subgraph_kit.router_secret.RouterSecretMiddleware"]
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "subgraph_kit"]
+MIDDLEWARE = [
+    "subgraph_kit.request_context.RequestObservabilityMiddleware",
+    "subgraph_kit.router_secret.RouterSecretMiddleware",
+]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 ROUTER_SHARED_SECRET = "router-secret-for-tests"
 USE_TZ = True
+SERVICE_NAME = "kit"
+
+# Production's logging (JSON lines), whatever LOG_FORMAT or LOG_LEVEL the shell has.
+_logging_environment = environ.Env()
+_logging_environment.ENVIRON = {}
+LOGGING = logging_settings(_logging_environment, debug=False, service_name=SERVICE_NAME)["LOGGING"]

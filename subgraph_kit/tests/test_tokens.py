@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -103,7 +104,7 @@ def test_hs256_with_the_shared_secret():
 class JwksServer:
     """A users service stand-in publishing a JWKS on a free loopback port, counting fetches."""
 
-    def __init__(self, private_key: str, key_id: str) -> None:
+    def __init__(self, private_key: str, key_id: str, delay_seconds: float = 0.0) -> None:
         jwk = json.loads(
             jwt.algorithms.RSAAlgorithm.to_jwk(
                 jwt.get_algorithm_by_name("RS256").prepare_key(public_key_pem(private_key))
@@ -116,6 +117,7 @@ class JwksServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.fetches += 1
+                time.sleep(delay_seconds)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
@@ -152,6 +154,65 @@ def test_jwks_is_fetched_once_and_cached():
                     await verifier.verify(unknown)
 
         asyncio.run(verify_many())
+        assert jwks.fetches == 1
+    finally:
+        jwks.close()
+
+
+def test_public_keys_by_id_verify_the_token_with_the_key_it_names():
+    # The issuer during a key rotation: tokens signed with the previous key still verify.
+    verifier = rs256_verifier(
+        public_key=None,
+        public_keys={
+            "current": public_key_pem(PRIVATE_KEY),
+            "previous": public_key_pem(OTHER_PRIVATE_KEY),
+        },
+    )
+    for kid, private_key in [("current", PRIVATE_KEY), ("previous", OTHER_PRIVATE_KEY)]:
+        token = mint_token(signing_key=private_key, user_id=USER_ID, headers={"kid": kid})
+        assert verify(verifier, token).user_id == USER_ID
+
+    for headers in [{"kid": "unknown"}, {"kid": "previous"}, None]:
+        # An unknown key id, another key's id, and (with several keys) no key id at all.
+        token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, headers=headers)
+        with pytest.raises(Unauthenticated, match="Invalid access token"):
+            verify(verifier, token)
+
+
+def test_public_keys_win_over_public_key():
+    verifier = rs256_verifier(
+        public_key=public_key_pem(PRIVATE_KEY),
+        public_keys={"only": public_key_pem(OTHER_PRIVATE_KEY)},
+    )
+    # A single key also verifies tokens without a key id.
+    assert verify(verifier, mint_token(signing_key=OTHER_PRIVATE_KEY, user_id=USER_ID)).user_id
+    with pytest.raises(Unauthenticated):
+        verify(verifier, mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID))
+
+
+@pytest.mark.parametrize("kid", [["a-list"], {"an": "object"}, 7])
+def test_a_key_id_that_is_not_a_string_is_refused(kid):
+    verifier = rs256_verifier(public_key=None, public_keys={"k": public_key_pem(PRIVATE_KEY)})
+    _, body, signature = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID).split(".")
+    header = jwt.utils.base64url_encode(json.dumps({"alg": "RS256", "kid": kid}).encode())
+    token = f"{header.decode()}.{body}.{signature}"
+
+    with pytest.raises(Unauthenticated, match="Malformed access token"):
+        verify(verifier, token)
+
+
+def test_requests_arriving_during_the_first_jwks_fetch_wait_for_it():
+    # A cold start under load: every request needs the key while the one fetch is in flight.
+    jwks = JwksServer(PRIVATE_KEY, key_id="key-1", delay_seconds=0.3)
+    try:
+        verifier = rs256_verifier(public_key=None, jwks_url=jwks.url)
+        token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, headers={"kid": "key-1"})
+
+        async def verify_concurrently():
+            return await asyncio.gather(*(verifier.verify(token) for _ in range(5)))
+
+        viewers = asyncio.run(verify_concurrently())
+        assert [viewer.user_id for viewer in viewers] == [USER_ID] * 5
         assert jwks.fetches == 1
     finally:
         jwks.close()

@@ -28,12 +28,26 @@ from subgraph_kit.keys import generate_private_key_pem
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 60
+# The subgraph images' command: uvicorn with worker processes, no access log (see the script).
+SERVE_SCRIPT = REPO_ROOT / "subgraph_kit" / "container" / "serve.sh"
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def production_server(asgi_app: str, port: int, workers: int) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that serve `asgi_app` as the images do, on 127.0.0.1:port."""
+    return ["sh", str(SERVE_SCRIPT)], {
+        "ASGI_APP": asgi_app,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        # serve.sh runs `uvicorn` from PATH: this interpreter's.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
 
 
 @dataclass
@@ -123,7 +137,9 @@ class Stack:
     """The three processes of one stack.
 
     `extra_env` goes to every process (e.g. ROUTER_SHARED_SECRET, limits); `database_server_url`
-    replaces DATABASE_URL as the server the fresh databases are created on.
+    replaces DATABASE_URL as the server the fresh databases are created on; `workers` serves each
+    subgraph with the images' command (serve.sh) and that many uvicorn workers instead of one
+    plain uvicorn process (the benchmark, bench/).
     """
 
     def __init__(
@@ -132,9 +148,11 @@ class Stack:
         *,
         extra_env: dict[str, str] | None = None,
         database_server_url: str | None = None,
+        workers: int | None = None,
     ) -> None:
         self.work_dir = work_dir
         self.extra_env = dict(extra_env or {})
+        self.workers = workers
         self.databases = Databases(
             work_dir, server_url=database_server_url or os.environ.get("DATABASE_URL")
         )
@@ -176,18 +194,16 @@ class Stack:
             env=env,
             check=True,
         )
+        asgi_app = f"{name}_subgraph.asgi:application"
+        if self.workers is None:
+            command = [sys.executable, "-m", "uvicorn", asgi_app]
+            command += ["--host", "127.0.0.1", "--port", str(self.ports[name])]
+        else:
+            command, server_env = production_server(asgi_app, self.ports[name], self.workers)
+            env.update(server_env)
         return ServiceProcess(
             name=name,
-            command=[
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"{name}_subgraph.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.ports[name]),
-            ],
+            command=command,
             cwd=service_dir,
             env=env,
             health_url=f"{self.subgraph_url(name)}/readyz",
@@ -197,25 +213,43 @@ class Stack:
     def start(self) -> None:
         self.services["users"] = self._subgraph("users", {"JWT_PRIVATE_KEY": self.private_key})
         self.services["posts"] = self._subgraph("posts", {})
-        router_env = {
-            **self._base_env(),
-            "ROUTER_HOST": "127.0.0.1",
-            "ROUTER_PORT": str(self.ports["router"]),
-            "USERS_SUBGRAPH_URL": f"{self.subgraph_url('users')}/graphql",
-            "POSTS_SUBGRAPH_URL": f"{self.subgraph_url('posts')}/graphql",
-        }
-        self.services["router"] = ServiceProcess(
-            name="router",
-            command=["npm", "run", "--silent", "start"],
-            cwd=REPO_ROOT / "router",
-            env=router_env,
-            health_url=f"{self.router_url}/readiness",
-            log_path=self.work_dir / "router.log",
-        )
+        self.services["router"] = self._router("router", self.ports["router"], {})
         for service in self.services.values():
             service.start()
         for service in self.services.values():
             service.wait_until_healthy()
+
+    def _router(self, name: str, port: int, extra_env: dict[str, str]) -> ServiceProcess:
+        env = {
+            **self._base_env(),
+            "ROUTER_HOST": "127.0.0.1",
+            "ROUTER_PORT": str(port),
+            "USERS_SUBGRAPH_URL": f"{self.subgraph_url('users')}/graphql",
+            "POSTS_SUBGRAPH_URL": f"{self.subgraph_url('posts')}/graphql",
+            **extra_env,
+        }
+        return ServiceProcess(
+            name=name,
+            command=["npm", "run", "--silent", "start"],
+            cwd=REPO_ROOT / "router",
+            env=env,
+            health_url=f"http://127.0.0.1:{port}/readiness",
+            log_path=self.work_dir / f"{name}.log",
+        )
+
+    def start_router(self, name: str, extra_env: dict[str, str]) -> str:
+        """Start another router beside the running stack and return its URL.
+
+        It calls the same subgraphs with the main router's environment plus `extra_env` (e.g.
+        ROUTER_DEVELOPMENT=true, or a subgraph URL pointing at a stand-in), and stops with the
+        stack.
+        """
+        port = free_port()
+        router = self._router(name, port, extra_env)
+        self.services[name] = router
+        router.start()
+        router.wait_until_healthy()
+        return f"http://127.0.0.1:{port}"
 
     def create_superuser(self, email: str, password: str) -> None:
         """`manage.py createsuperuser` against the running users service's database."""
@@ -232,6 +266,14 @@ class Stack:
         for service in self.services.values():
             service.stop()
         self.databases.drop_all()
+
+    def subgraph_requests(self) -> int:
+        """GraphQL requests the subgraphs have received so far, from uvicorn's access log (a line
+        per request; the `workers` mode's serve.sh writes none)."""
+        return sum(
+            self.services[name].log_path.read_text().count("POST /graphql")
+            for name in ("users", "posts")
+        )
 
     def logs(self) -> str:
         return "\n".join(

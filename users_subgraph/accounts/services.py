@@ -1,11 +1,19 @@
-"""Business rules of accounts: signing up, logging in, and issuing, rotating and revoking tokens.
+"""Business rules of accounts: signing up, logging in, changing passwords, and issuing, rotating
+and revoking tokens.
 
 Synchronous on purpose: each service is one transaction. Async resolvers call them through
 `sync_to_async`. Every expected failure is a kit ClientError the client receives as it is.
+
+Signup, login (and the current-password check of a password change) and refresh are rate
+limited (accounts.rate_limits) before their transaction starts: a counted attempt must stay
+counted when the attempt fails and its transaction is rolled back.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
@@ -13,9 +21,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts import rate_limits
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, EMAIL_MAX_LENGTH, User
 from accounts.selectors import user_get
 from accounts.tokens import UserRefreshToken
@@ -24,6 +34,8 @@ from subgraph_kit.errors import BadUserInput, Unauthenticated
 
 INVALID_CREDENTIALS_MESSAGE = "Invalid email or password"
 EMAIL_NOT_VERIFIED_MESSAGE = "Email is not verified"
+WRONG_CURRENT_PASSWORD_MESSAGE = "The current password is not correct"  # noqa: S105 (a message)
+SAME_PASSWORD_MESSAGE = "The new password must differ from the current one"  # noqa: S105
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,25 +83,99 @@ def _normalized_valid_email(email: str) -> str:
     return normalized
 
 
+def user_signup(*, email: str, password: str, client_address: str) -> Authentication:
+    """Register and issue tokens; each attempt counts per client address and per email."""
+    with rate_limits.attempt(
+        counted_always=[
+            rate_limits.SIGNUP_PER_CLIENT.quota(rate_limits.client_subject(client_address)),
+            rate_limits.SIGNUP_PER_EMAIL.quota(User.objects.normalize_email(email)),
+        ]
+    ):
+        return _user_signup(email=email, password=password)
+
+
 @transaction.atomic
-def user_signup(*, email: str, password: str) -> Authentication:
+def _user_signup(*, email: str, password: str) -> Authentication:
     user = user_create(email=email, password=password)
     return Authentication(user=user, tokens=token_pair_issue(user=user))
 
 
-def user_login(*, email: str, password: str) -> Authentication:
+def user_login(*, email: str, password: str, client_address: str) -> Authentication:
     """Check credentials and issue tokens; one message for every wrong credential.
 
     An unknown email still costs one password hash (Django's ModelBackend does it), so neither the
     message nor the response time tells whether an account exists.
     """
-    if len(password) > PASSWORD_MAX_LENGTH:
-        # No stored password can be this long: refuse before spending time hashing it.
-        raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
-    user = authenticate(email=email, password=password)
-    # ModelBackend returns None for inactive users too, after checking their password.
-    if user is None:
-        raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
+    email = User.objects.normalize_email(email)
+    with _password_attempt(email=email, client_address=client_address):
+        if len(password) > PASSWORD_MAX_LENGTH:
+            # No stored password can be this long: refuse before spending time hashing it.
+            raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
+        user = authenticate(email=email, password=password)
+        # ModelBackend returns None for inactive users too, after checking their password.
+        if user is None:
+            raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
+        return Authentication(user=user, tokens=token_pair_issue(user=user))
+
+
+@contextmanager
+def _password_attempt(*, email: str, client_address: str) -> Iterator[None]:
+    """One guess at the password of `email`'s account, under the login limits.
+
+    Every attempt counts against the client's address. Until it succeeds, it also counts as a
+    failure for the email from this address, and for the email from every address unless this
+    address has logged in to the account before: an attacker can make the email's limit refuse
+    new addresses, but not addresses its owner uses, nor the owner's sessions (refresh tokens).
+    """
+    client = rate_limits.client_subject(client_address)
+    failure_quotas = [rate_limits.LOGIN_FAILURES_PER_EMAIL_AND_CLIENT.quota(email, client)]
+    if not rate_limits.is_known_login_client(email=email, client=client):
+        failure_quotas.append(rate_limits.LOGIN_FAILURES_PER_EMAIL.quota(email))
+    with rate_limits.attempt(
+        counted_always=[rate_limits.LOGIN_PER_CLIENT.quota(client)],
+        counted_if_failed=failure_quotas,
+    ):
+        yield
+    rate_limits.remember_login_client(email=email, client=client)
+
+
+def user_password_change(
+    *, user_id: uuid.UUID, current_password: str, new_password: str, client_address: str
+) -> Authentication:
+    """Change a password, knowing the current one; then revoke every refresh token of the user
+    (all devices) and issue a new pair for the device that asked.
+
+    A wrong current password is BAD_USER_INPUT (a mistake in a form, not a lost session) and
+    counts as a failed login: a stolen access token does not open an unlimited password oracle.
+    Access tokens already issued stay valid until they expire.
+    """
+    user = user_get(user_id=user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated("The user of this access token no longer exists or is inactive")
+    if new_password == current_password:
+        raise BadUserInput(SAME_PASSWORD_MESSAGE)
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise BadUserInput(" ".join(error.messages)) from None
+    with _password_attempt(email=user.email, client_address=client_address):
+        return _user_password_replace(
+            user_id=user_id, current_password=current_password, new_password=new_password
+        )
+
+
+@transaction.atomic
+def _user_password_replace(
+    *, user_id: uuid.UUID, current_password: str, new_password: str
+) -> Authentication:
+    user = _locked_user(user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated("The user of this access token no longer exists or is inactive")
+    if len(current_password) > PASSWORD_MAX_LENGTH or not user.check_password(current_password):
+        raise BadUserInput(WRONG_CURRENT_PASSWORD_MESSAGE)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _revoke_all_refresh_tokens(user)
     return Authentication(user=user, tokens=token_pair_issue(user=user))
 
 
@@ -110,17 +196,33 @@ def token_pair_issue(*, user: User) -> TokenPair:
     return TokenPair(access=str(access), refresh=str(refresh))
 
 
-@transaction.atomic
-def token_refresh(*, refresh: str) -> TokenPair:
-    """Rotate a refresh token: revoke it and issue a new pair with the user's current claims.
+def token_refresh(*, refresh: str, client_address: str) -> TokenPair:
+    """Rotate a refresh token; each attempt counts per client address.
 
-    One transaction holding a lock on the token's row: of two concurrent refreshes with one
-    token, the second waits for the first, then finds the token revoked.
+    No limit per account: a refresh token cannot be guessed (it is signed), so the limit guards
+    against volume, and a limit per user would let one leaked token lock out every device.
+    """
+    with rate_limits.attempt(
+        counted_always=[
+            rate_limits.REFRESH_PER_CLIENT.quota(rate_limits.client_subject(client_address))
+        ]
+    ):
+        return _token_rotate(refresh=refresh)
+
+
+@transaction.atomic
+def _token_rotate(*, refresh: str) -> TokenPair:
+    """Revoke a refresh token and issue a new pair with the user's current claims.
+
+    One transaction locking the user's row, then the token's (every service here locks in this
+    order): of two concurrent refreshes with one token, the second waits for the first, then
+    finds the token revoked. A concurrent logoutAll or password change either commits first, and
+    this refresh finds its token revoked, or waits and then revokes the new token too.
     """
     token = _verified_refresh_token(refresh)
-    _revoke(token)
     # Read now, not copied from the old token: the new access token carries current claims.
-    user = user_get(user_id=token.get("id"))
+    user = _locked_user(token.get("id"))
+    _revoke(token)
     if user is None:
         raise Unauthenticated("The user of this refresh token no longer exists")
     return token_pair_issue(user=user)
@@ -130,6 +232,20 @@ def token_refresh(*, refresh: str) -> TokenPair:
 def token_blacklist(*, refresh: str) -> None:
     """Revoke a refresh token (log out): refreshing with it fails from now on."""
     _revoke(_verified_refresh_token(refresh))
+
+
+@transaction.atomic
+def token_blacklist_all(*, user_id: uuid.UUID) -> None:
+    """Revoke every refresh token of a user (log out on all devices)."""
+    user = _locked_user(user_id)
+    if user is None:
+        raise Unauthenticated("The user of this access token no longer exists")
+    _revoke_all_refresh_tokens(user)
+
+
+def _locked_user(user_id: object) -> User | None:
+    """The user, its row locked until the transaction ends: token changes of one user queue."""
+    return User.objects.select_for_update().filter(id=user_id).first()
 
 
 def _verified_refresh_token(raw_token: str) -> UserRefreshToken:
@@ -149,3 +265,14 @@ def _revoke(token: UserRefreshToken) -> None:
     if BlacklistedToken.objects.filter(token=outstanding).exists():
         raise Unauthenticated("Invalid refresh token: Token is blacklisted")
     BlacklistedToken.objects.create(token=outstanding)
+
+
+def _revoke_all_refresh_tokens(user: User) -> None:
+    unexpired_unrevoked = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    ).values_list("id", flat=True)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token_id=token_id) for token_id in unexpired_unrevoked],
+        # A token revoked meanwhile by a logout (which locks only the token's row) stays revoked.
+        ignore_conflicts=True,
+    )

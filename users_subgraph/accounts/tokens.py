@@ -7,35 +7,18 @@ a token names, so a new key can be published next to the old one during a rotati
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.conf import settings
 from django.core.signals import setting_changed
-from jwt.utils import base64url_encode, to_base64url_uint
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-
-@lru_cache(maxsize=16)
-def rsa_public_jwk(public_key_pem: str) -> dict[str, str]:
-    """The JWK of an RSA public key, its `kid` being the key's RFC 7638 thumbprint."""
-    numbers = load_pem_public_key(public_key_pem.encode()).public_numbers()
-    # RFC 7638: the required members only, sorted, without whitespace, hashed with SHA-256.
-    required_members = {
-        "e": to_base64url_uint(numbers.e).decode(),
-        "kty": "RSA",
-        "n": to_base64url_uint(numbers.n).decode(),
-    }
-    canonical = json.dumps(required_members, sort_keys=True, separators=(",", ":"))
-    thumbprint = base64url_encode(hashlib.sha256(canonical.encode()).digest()).decode()
-    return {**required_members, "kid": thumbprint, "use": "sig", "alg": "RS256"}
+from subgraph_kit.keys import rsa_public_jwk
 
 
 def json_web_key_set() -> dict[str, list[dict[str, str]]]:

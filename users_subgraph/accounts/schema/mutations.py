@@ -8,6 +8,11 @@ from asgiref.sync import sync_to_async
 from accounts import services
 from accounts.schema.context import UsersInfo
 from accounts.schema.types import UserType
+from subgraph_kit.client_address import client_address
+
+RATE_LIMITED_NOTE = (
+    "over the limit, the error is RATE_LIMITED with `extensions.retryAfter` seconds."
+)
 
 
 @strawberry.input
@@ -20,6 +25,12 @@ class SignupInput:
 class LoginInput:
     email: str
     password: str
+
+
+@strawberry.input
+class ChangePasswordInput:
+    old_password: str
+    new_password: str
 
 
 @strawberry.type
@@ -47,29 +58,77 @@ def _auth_payload(info: UsersInfo, authentication: services.Authentication) -> A
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Register, and receive a token pair.")
+    # Every call counts against the rate limits, so each alias of a batched operation does too.
+    @strawberry.mutation(
+        description=(
+            "Register, and receive a token pair. Rate limited per client and per email: "
+            f"{RATE_LIMITED_NOTE}"
+        )
+    )
     async def signup(self, info: UsersInfo, input: SignupInput) -> AuthPayload:
         authentication = await sync_to_async(services.user_signup)(
-            email=input.email, password=input.password
+            email=input.email,
+            password=input.password,
+            client_address=client_address(info.context.request),
         )
         return _auth_payload(info, authentication)
 
-    @strawberry.mutation(description="Check credentials, and receive a token pair.")
+    @strawberry.mutation(
+        description=(
+            "Check credentials, and receive a token pair. Rate limited per client and, for "
+            f"failures, per email: {RATE_LIMITED_NOTE}"
+        )
+    )
     async def login(self, info: UsersInfo, input: LoginInput) -> AuthPayload:
         authentication = await sync_to_async(services.user_login)(
-            email=input.email, password=input.password
+            email=input.email,
+            password=input.password,
+            client_address=client_address(info.context.request),
         )
         return _auth_payload(info, authentication)
 
     @strawberry.mutation(
         name="refreshToken",
-        description="Exchange a refresh token for a new pair; the old refresh token is revoked.",
+        description=(
+            "Exchange a refresh token for a new pair; the old refresh token is revoked. "
+            f"Rate limited per client: {RATE_LIMITED_NOTE}"
+        ),
     )
-    async def refresh_token(self, refresh: str) -> TokenPairPayload:
-        tokens = await sync_to_async(services.token_refresh)(refresh=refresh)
+    async def refresh_token(self, info: UsersInfo, refresh: str) -> TokenPairPayload:
+        tokens = await sync_to_async(services.token_refresh)(
+            refresh=refresh, client_address=client_address(info.context.request)
+        )
         return TokenPairPayload(access=tokens.access, refresh=tokens.refresh)
 
     @strawberry.mutation(description="Revoke a refresh token; refreshing with it fails afterwards.")
     async def logout(self, refresh: str) -> bool:
         await sync_to_async(services.token_blacklist)(refresh=refresh)
         return True
+
+    @strawberry.mutation(
+        description=(
+            "Revoke every refresh token of the viewer: log out on all devices. Access tokens "
+            "already issued stay valid until they expire."
+        )
+    )
+    async def logout_all(self, info: UsersInfo) -> bool:
+        viewer = await info.context.require_viewer()
+        await sync_to_async(services.token_blacklist_all)(user_id=viewer.user_id)
+        return True
+
+    @strawberry.mutation(
+        description=(
+            "Change the viewer's password. Every refresh token of the viewer is revoked (all "
+            "devices) and a new pair is returned for this one. A wrong old password is "
+            "BAD_USER_INPUT and counts as a failed login (see `login`)."
+        )
+    )
+    async def change_password(self, info: UsersInfo, input: ChangePasswordInput) -> AuthPayload:
+        viewer = await info.context.require_viewer()
+        authentication = await sync_to_async(services.user_password_change)(
+            user_id=viewer.user_id,
+            current_password=input.old_password,
+            new_password=input.new_password,
+            client_address=client_address(info.context.request),
+        )
+        return _auth_payload(info, authentication)

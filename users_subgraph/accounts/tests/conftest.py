@@ -13,6 +13,7 @@ from django.test import Client
 from accounts.models import User
 from accounts.services import TokenPair, token_pair_issue
 from subgraph_kit.testing import execute_graphql
+from users_subgraph.settings.rate_limits import parse_rate
 
 PASSWORD = "correct horse battery staple"
 
@@ -48,28 +49,87 @@ def graphql(client: Client) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
+def graphql_from(db: None) -> Callable[..., dict[str, Any]]:
+    """Like `graphql`, from a client at another address (the peer address, REMOTE_ADDR)."""
+
+    def execute(
+        address: str,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        return execute_graphql(
+            Client(REMOTE_ADDR=address),
+            query,
+            variables,
+            access_token=access_token,
+            headers=headers,
+        )
+
+    return execute
+
+
+@pytest.fixture
+def set_rate_limits(settings: Any) -> Callable[..., None]:
+    """Override limits, as the environment would: `set_rate_limits(LOGIN_PER_CLIENT="3/min")`."""
+
+    def apply(**rates: str) -> None:
+        settings.RATE_LIMITS = {
+            **settings.RATE_LIMITS,
+            **{name: parse_rate(name, value) for name, value in rates.items()},
+        }
+
+    return apply
+
+
+class Clock:
+    """The rate limits' clock, moved by the test."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    # 10 seconds into a window, for every window length from a second to an hour.
+    fixed = Clock(now=1_800_000_000.0 + 10)
+    monkeypatch.setattr("accounts.rate_limits.current_time", lambda: fixed.now)
+    return fixed
+
+
+@pytest.fixture
 def signing_key(settings: Any) -> str:
     return settings.SIMPLE_JWT["SIGNING_KEY"]
 
 
 def run_concurrently(count: int, task: Callable[[], Any]) -> list[Any]:
-    """Run `task` in `count` threads released at the same instant; return their results.
+    """Run `task` in `count` threads released at the same instant; return their results."""
+    return run_all_concurrently([task] * count)
+
+
+def run_all_concurrently(tasks: list[Callable[[], Any]]) -> list[Any]:
+    """Run each task in its own thread, all released at the same instant; return their results.
 
     Each thread has its own database connection (Django's are per thread), closed at its end.
     """
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
+    barrier = threading.Barrier(len(tasks))
+    results: list[Any] = [None] * len(tasks)
 
     def run(index: int) -> None:
         try:
             barrier.wait()
-            results[index] = task()
+            results[index] = tasks[index]()
         except Exception as error:  # reported to the test as a result
             results[index] = error
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(tasks))]
     for thread in threads:
         thread.start()
     for thread in threads:

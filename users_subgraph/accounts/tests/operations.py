@@ -45,3 +45,23 @@ query Entities($representations: [_Any!]!) {
   }
 }
 """
+
+LOGOUT_ALL = """
+mutation LogoutAll {
+  logoutAll
+}
+"""
+
+CHANGE_PASSWORD = """
+mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) { access refresh user { id email } }
+}
+"""
+
+
+def aliased(field: str, calls: list[str], selection: str = "") -> str:
+    """One mutation calling `field` once per argument list, each call under its own alias."""
+    aliases = "\n".join(
+        f"  call{index}: {field}({arguments}) {selection}" for index, arguments in enumerate(calls)
+    )
+    return f"mutation Batch {{\n{aliases}\n}}"

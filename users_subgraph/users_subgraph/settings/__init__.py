@@ -1,12 +1,14 @@
 """Settings of the users subgraph, read from the environment (see /work/briefs/users-notes.md).
 
 What the subgraphs share (core, apps, database, static files, CORS, logging) comes from
-`subgraph_kit.settings`; this module adds the user model, password rules and token signing.
+`subgraph_kit.settings`; this module adds the user model, password rules, token signing and the
+rate limits of the authentication mutations.
 """
 
 from pathlib import Path
 
 from subgraph_kit.settings import load_environment, subgraph_settings
+from users_subgraph.settings.rate_limits import rate_limit_settings
 from users_subgraph.settings.token_signing import token_signing_settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -29,6 +31,7 @@ globals().update(
         verification=_shared["JWT_VERIFICATION"],
     )
 )
+globals().update(rate_limit_settings(_env))
 
 AUTH_USER_MODEL = "accounts.User"
 

@@ -10,6 +10,7 @@ import environ
 from subgraph_kit.keys import generate_private_key_pem
 from users_subgraph.settings import *  # noqa: F403
 from users_subgraph.settings import BASE_DIR, DATABASES, JWT_VERIFICATION
+from users_subgraph.settings.rate_limits import rate_limit_settings
 from users_subgraph.settings.token_signing import token_signing_settings
 
 _token_environment = environ.Env()
@@ -30,6 +31,11 @@ globals().update(
         },
     )
 )
+
+# The default limits, whatever `.env` says; tests of the limits set their own.
+_default_environment = environ.Env()
+_default_environment.ENVIRON = {}
+globals().update(rate_limit_settings(_default_environment))
 
 # A router secret from `.env` would make every test request a 403.
 ROUTER_SHARED_SECRET = ""

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.core.exceptions import ImproperlyConfigured
 
-from subgraph_kit.keys import generate_private_key_pem, public_key_pem
+from subgraph_kit.keys import generate_private_key_pem, public_key_pem, rsa_public_jwk
 from subgraph_kit.settings import pem_from_env
 
 SUPPORTED_ALGORITHMS = ("RS256", "HS256")
@@ -121,13 +121,24 @@ def token_signing_settings(
     if algorithm == "RS256":
         signing_key, verifying_key, previous_keys = _rs256_keys(env, debug=debug, base_dir=base_dir)
         published_keys = [verifying_key, *previous_keys]
-        # This service checks its own access tokens with its own public key: no HTTP to itself.
-        own_verification = {"public_key": verifying_key, "secret_key": None, "jwks_url": None}
+        # This service checks its own access tokens with its own public keys, no HTTP to itself:
+        # every published key, by key id, so access tokens signed before a rotation pass `me`.
+        own_verification = {
+            "public_key": verifying_key,
+            "public_keys": {rsa_public_jwk(pem)["kid"]: pem for pem in published_keys},
+            "secret_key": None,
+            "jwks_url": None,
+        }
     else:
         signing_key = _hs256_secret(env)
         verifying_key = ""
         published_keys = []
-        own_verification = {"secret_key": signing_key, "public_key": None, "jwks_url": None}
+        own_verification = {
+            "secret_key": signing_key,
+            "public_key": None,
+            "public_keys": None,
+            "jwks_url": None,
+        }
     return {
         "SIMPLE_JWT": {
             "ALGORITHM": algorithm,

@@ -16,12 +16,15 @@ CONTRACT = {
     "TokenPair": ["access: String!", "refresh: String!"],
     "SignupInput": ["email: String!", "password: String!"],
     "LoginInput": ["email: String!", "password: String!"],
+    "ChangePasswordInput": ["oldPassword: String!", "newPassword: String!"],
     "Query": ["me: User"],
     "Mutation": [
         "signup(input: SignupInput!): AuthPayload!",
         "login(input: LoginInput!): AuthPayload!",
         "refreshToken(refresh: String!): TokenPair!",
         "logout(refresh: String!): Boolean!",
+        "logoutAll: Boolean!",
+        "changePassword(input: ChangePasswordInput!): AuthPayload!",
     ],
 }
 

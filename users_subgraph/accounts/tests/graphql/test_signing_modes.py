@@ -9,8 +9,7 @@ from accounts.services import token_pair_issue
 from accounts.tests.conftest import PASSWORD
 from accounts.tests.operations import ME, REFRESH_TOKEN, SIGNUP
 from accounts.tests.signing import apply, signing_settings
-from accounts.tokens import rsa_public_jwk
-from subgraph_kit.keys import generate_private_key_pem, public_key_pem
+from subgraph_kit.keys import generate_private_key_pem, public_key_pem, rsa_public_jwk
 from subgraph_kit.testing import error_codes
 
 HS256_SECRET = "a-shared-secret-of-at-least-32-bytes!"
@@ -32,6 +31,30 @@ def test_after_a_key_rotation_old_refresh_tokens_still_refresh(graphql, user, se
     new_kid = rsa_public_jwk(public_key_pem(new_private_key))["kid"]
     assert jwt.get_unverified_header(new_access)["kid"] == new_kid
     assert graphql(ME, access_token=new_access)["data"]["me"]["id"] == str(user.id)
+
+
+def test_after_a_key_rotation_old_access_tokens_still_pass_me(graphql, user, settings) -> None:
+    old_tokens = token_pair_issue(user=user)
+    old_public_key = settings.SIMPLE_JWT["VERIFYING_KEY"]
+
+    apply(
+        settings,
+        signing_settings(
+            JWT_PRIVATE_KEY=generate_private_key_pem(), JWT_PREVIOUS_PUBLIC_KEYS=old_public_key
+        ),
+    )
+    body = graphql(ME, access_token=old_tokens.access)
+
+    assert "errors" not in body, body
+    assert body["data"]["me"]["id"] == str(user.id)
+
+
+def test_once_a_key_is_retired_its_access_tokens_are_refused(graphql, user, settings) -> None:
+    old_tokens = token_pair_issue(user=user)
+
+    apply(settings, signing_settings(JWT_PRIVATE_KEY=generate_private_key_pem()))
+
+    assert error_codes(graphql(ME, access_token=old_tokens.access)) == ["UNAUTHENTICATED"]
 
 
 def test_once_a_key_is_retired_its_refresh_tokens_are_refused(graphql, user, settings) -> None:

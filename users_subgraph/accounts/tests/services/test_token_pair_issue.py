@@ -7,8 +7,8 @@ import pytest
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.services import token_pair_issue
-from accounts.tokens import rsa_public_jwk
 from subgraph_kit.errors import Unauthenticated
+from subgraph_kit.keys import rsa_public_jwk
 
 
 def decode(token: str, settings) -> dict[str, object]:

@@ -10,8 +10,7 @@ from jwt import PyJWKSet
 from jwt.utils import base64url_decode
 
 from accounts.services import token_pair_issue
-from accounts.tokens import rsa_public_jwk
-from subgraph_kit.keys import generate_private_key_pem, public_key_pem
+from subgraph_kit.keys import generate_private_key_pem, public_key_pem, rsa_public_jwk
 
 # RFC 7638 section 3.1: an RSA key and its JWK thumbprint.
 RFC_7638_N = (

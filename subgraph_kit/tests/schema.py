@@ -1,0 +1,43 @@
+"""A small subgraph schema for the kit's tests: a client error, a bug, SQL queries, a password."""
+
+import logging
+
+import strawberry
+from django.contrib.auth.models import Group
+
+from subgraph_kit.errors import NotFound, Unauthenticated
+from subgraph_kit.graphql import build_schema
+
+logger = logging.getLogger("tests.schema")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def greeting(self) -> str:
+        logger.info("greeting requested")
+        return "hello"
+
+    @strawberry.field
+    def missing(self) -> str:
+        raise NotFound("Nothing here")
+
+    @strawberry.field
+    def broken(self) -> str:
+        raise RuntimeError("a bug")
+
+    @strawberry.field
+    async def group_count(self) -> int:
+        # Two queries, on purpose.
+        await Group.objects.filter(name="a").acount()
+        return await Group.objects.acount()
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def login(self, email: str, password: str) -> bool:
+        raise Unauthenticated("Wrong email or password")
+
+
+schema = build_schema(query=Query, mutation=Mutation)
