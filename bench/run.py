@@ -36,6 +36,7 @@ from bench.scenarios import (
 from bench.scenarios import scenarios as all_scenarios
 from bench.stack import BenchStack
 from subgraph_kit.testing import mint_token
+from tests.e2e.stack import RATE_LIMIT_VARIABLES
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Run again once the tables have grown (`--scale`): scenario 2, its posts part and its baseline,
@@ -49,17 +50,7 @@ TOKEN_LIFETIME = dt.timedelta(hours=6)
 # The users service's rate limits on its public mutations, raised far above the benchmark's
 # request rates (every login comes from 127.0.0.1): still counted, as in production, never hit.
 RATE_LIMIT = "1000000/min"
-SERVICE_ENV = {
-    f"RATE_LIMIT_{name}": RATE_LIMIT
-    for name in (
-        "LOGIN_PER_CLIENT",
-        "LOGIN_FAILURES_PER_EMAIL_AND_CLIENT",
-        "LOGIN_FAILURES_PER_EMAIL",
-        "SIGNUP_PER_CLIENT",
-        "SIGNUP_PER_EMAIL",
-        "REFRESH_PER_CLIENT",
-    )
-}
+SERVICE_ENV = dict.fromkeys(RATE_LIMIT_VARIABLES, RATE_LIMIT)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -28,6 +28,18 @@ from subgraph_kit.keys import generate_private_key_pem
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 60
+# The users service's rate limits (users_subgraph/users_subgraph/settings/rate_limits.py).
+RATE_LIMIT_VARIABLES = tuple(
+    f"RATE_LIMIT_{name}"
+    for name in (
+        "LOGIN_PER_CLIENT",
+        "LOGIN_FAILURES_PER_EMAIL_AND_CLIENT",
+        "LOGIN_FAILURES_PER_EMAIL",
+        "SIGNUP_PER_CLIENT",
+        "SIGNUP_PER_EMAIL",
+        "REFRESH_PER_CLIENT",
+    )
+)
 # The subgraph images' command: uvicorn with worker processes, no access log (see the script).
 SERVE_SCRIPT = REPO_ROOT / "subgraph_kit" / "container" / "serve.sh"
 

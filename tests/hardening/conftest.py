@@ -16,22 +16,12 @@ from typing import Any
 import pytest
 
 from subgraph_kit.router_secret import ROUTER_SECRET_HEADER
-from tests.e2e.stack import Stack, running_stack
+from tests.e2e.stack import RATE_LIMIT_VARIABLES, Stack, running_stack
 
 POSTGRES_URL_PREFIXES = ("postgres://", "postgresql://")
 # The users service's rate limits (users_subgraph/users_subgraph/settings/rate_limits.py), off:
 # for tests that send many sign-ups or logins on purpose, and are not about the limits.
-RATE_LIMITS_OFF = {
-    f"RATE_LIMIT_{name}": "off"
-    for name in (
-        "LOGIN_PER_CLIENT",
-        "LOGIN_FAILURES_PER_EMAIL_AND_CLIENT",
-        "LOGIN_FAILURES_PER_EMAIL",
-        "SIGNUP_PER_CLIENT",
-        "SIGNUP_PER_EMAIL",
-        "REFRESH_PER_CLIENT",
-    )
-}
+RATE_LIMITS_OFF = dict.fromkeys(RATE_LIMIT_VARIABLES, "off")
 # What a response must never show: a Python traceback, or the database layer's names and SQL.
 LEAK_MARKERS = ("Traceback", 'File "', "psycopg", "sqlite3", "SELECT ", "django.db")
 # A subgraph masks an unexpected exception as this message (an unreachable database as
