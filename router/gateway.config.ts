@@ -510,15 +510,37 @@ function useCostLimit({ maxCost, maxPageSize }: { maxCost: number; maxPageSize: 
 }
 
 // ---------------------------------------------------------- client address
+// Proxies in front of the router (a TLS terminator, a load balancer) whose
+// X-Forwarded-For is believed: without this, every client would share the
+// proxy's address, and so its rate limits. Exact addresses, comma-separated.
+const trustedProxies = new Set(envList('ROUTER_TRUSTED_PROXIES').map(plainAddress));
+
+/** IPv4 clients on a dual-stack socket show up as "::ffff:a.b.c.d": the plain form. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
 /**
- * The address the request came from, as the router's socket sees it (the
- * users subgraph rate-limits by it). IPv4 clients on a dual-stack socket show
- * up as "::ffff:a.b.c.d"; the plain IPv4 form is sent.
+ * The address of the client the router serves (the users subgraph rate-limits
+ * by it): the router's socket peer, unless that peer is a trusted proxy. Then
+ * X-Forwarded-For is read from the right, past every trusted proxy, to the
+ * first address a trusted proxy vouches for; anything further left was written
+ * by the client itself and is ignored.
  */
-function clientAddress(context: unknown): string | undefined {
-  const address = (context as { req?: { socket?: { remoteAddress?: string } } })?.req?.socket
+function clientAddress(request: Request, context: unknown): string | undefined {
+  const peer = (context as { req?: { socket?: { remoteAddress?: string } } })?.req?.socket
     ?.remoteAddress;
-  return address?.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  if (peer === undefined) return undefined;
+  let address = plainAddress(peer);
+  if (!trustedProxies.has(address)) return address;
+  const forwarded = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => plainAddress(hop.trim()))
+    .filter(Boolean);
+  while (trustedProxies.has(address) && forwarded.length > 0) {
+    address = forwarded.pop() as string;
+  }
+  return address;
 }
 
 // ------------------------------------------------------------------ logging
@@ -657,7 +679,7 @@ export const gatewayConfig = defineConfig({
       return {
         authorization: request.headers.get('authorization'),
         'x-router-secret': routerSecret,
-        'x-client-ip': clientAddress(context),
+        'x-client-ip': clientAddress(request, context),
       };
     },
   },

@@ -228,3 +228,43 @@ def test_subgraphs_get_the_client_address_the_router_saw_not_the_one_claimed(
     assert "x-forwarded-for" not in headers
     assert "x-real-ip" not in headers
     assert claimed not in headers.values()
+
+
+@pytest.fixture(scope="module")
+def router_behind_a_proxy(stack: Stack, unanswering_users: UnansweringSubgraph) -> str:
+    """A router told that 127.0.0.1 (this test, playing a load balancer) is a trusted proxy."""
+    return stack.start_router(
+        "router-behind-proxy",
+        {
+            "USERS_SUBGRAPH_URL": unanswering_users.url,
+            "ROUTER_SUBGRAPH_TIMEOUT_MS": str(SUBGRAPH_TIMEOUT_MS),
+            "ROUTER_TRUSTED_PROXIES": "127.0.0.1, 192.0.2.10",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "client"),
+    [
+        # The proxy appended the address it saw; whatever the client wrote before it is ignored.
+        ("198.51.100.9, 203.0.113.7", "203.0.113.7"),
+        # Two trusted proxies in a row: the address the outer one saw.
+        ("198.51.100.9, 203.0.113.7, 192.0.2.10", "203.0.113.7"),
+    ],
+)
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(
+    stack: Stack,
+    router_behind_a_proxy: str,
+    unanswering_users: UnansweringSubgraph,
+    forwarded_for: str,
+    client: str,
+) -> None:
+    unanswering_users.request_headers.clear()
+    stack.graphql(
+        "{ me { id } }",
+        url=f"{router_behind_a_proxy}/graphql",
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+    [headers] = unanswering_users.request_headers
+    assert headers["x-client-ip"] == client
+    assert "x-forwarded-for" not in headers
