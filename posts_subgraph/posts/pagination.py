@@ -1,9 +1,10 @@
 """Keyset (seek) pagination of posts in listing order: `title`, then `id`.
 
 A page is the posts after a position, read as `first + 1` rows (the extra row says whether
-another page follows), plus one COUNT over the same filter without the position: two queries
-whatever the page size, and an index range scan however deep the page (an OFFSET would read and
-discard every earlier row, and shift when posts are added or removed between requests).
+another page follows): one query whatever the page size, and an index range scan however deep the
+page (an OFFSET would read and discard every earlier row, and shift when posts are added or
+removed between requests). The list's total is not part of a page: counting reads every row of
+the list, so it runs only when a query selects it (see `PostConnection.total_count`).
 
 Cursors are opaque to clients: base64url (unpadded) of the JSON `[title, id]` of a page's row.
 Pagination only moves forward, so `hasPreviousPage` means "this page came after a cursor".
@@ -62,7 +63,6 @@ class Page:
     posts: list[Post]
     has_next_page: bool
     has_previous_page: bool
-    total_count: int
 
 
 def encode_cursor(position: Position) -> str:
@@ -94,19 +94,17 @@ def after_position(position: Position | None) -> Q:
     )
 
 
-def page_from_rows(rows: Iterable[Post], request: PageRequest, *, total_count: int) -> Page:
+def page_from_rows(rows: Iterable[Post], request: PageRequest) -> Page:
     """A page from up to `first + 1` rows read after the request's position."""
     posts = list(rows)
     return Page(
         posts=posts[: request.first],
         has_next_page=len(posts) > request.first,
         has_previous_page=request.after is not None,
-        total_count=total_count,
     )
 
 
 async def paginate(queryset: QuerySet[Post], request: PageRequest) -> Page:
-    """One page of a post queryset: one query for the rows, one for the count."""
+    """One page of a post queryset: one query (and one thread hop) for the rows."""
     page_rows = queryset.filter(after_position(request.after)).order_by(*LISTING_ORDER)
-    rows = [post async for post in page_rows[: request.first + 1]]
-    return page_from_rows(rows, request, total_count=await queryset.acount())
+    return page_from_rows([post async for post in page_rows[: request.first + 1]], request)

@@ -38,13 +38,21 @@ async def post_page_for_user(*, user_id: uuid.UUID, page_request: PageRequest) -
     return await paginate(post_list_for_user(user_id=user_id), page_request)
 
 
+async def post_count(*, author_id: uuid.UUID | None) -> int:
+    return await post_list(author_id=author_id).acount()
+
+
+async def post_count_for_user(*, user_id: uuid.UUID) -> int:
+    return await post_list_for_user(user_id=user_id).acount()
+
+
 async def post_pages_for_users(
     *, user_ids: Collection[uuid.UUID], page_request: PageRequest
 ) -> dict[uuid.UUID, Page]:
-    """The same page of several users' posts in two queries, however many users.
+    """The same page of several users' posts in one query, however many users.
 
     Rows are numbered per user in listing order and only the first `first + 1` of each user are
-    read; one grouped COUNT gives every user's total.
+    read.
     """
     ranked_rows = (
         Post.objects.filter(user_id__in=user_ids)
@@ -56,14 +64,16 @@ async def post_pages_for_users(
     rows_by_user: dict[uuid.UUID, list[Post]] = defaultdict(list)
     async for post in ranked_rows:
         rows_by_user[post.user_id].append(post)
+    return {
+        user_id: page_from_rows(rows_by_user.get(user_id, []), page_request) for user_id in user_ids
+    }
+
+
+async def post_counts_for_users(*, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many posts each user has, in one grouped query; users without posts count 0."""
     counts = Post.objects.filter(user_id__in=user_ids).values("user_id").annotate(total=Count("id"))
     totals = {row["user_id"]: row["total"] async for row in counts.order_by()}
-    return {
-        user_id: page_from_rows(
-            rows_by_user.get(user_id, []), page_request, total_count=totals.get(user_id, 0)
-        )
-        for user_id in user_ids
-    }
+    return {user_id: totals.get(user_id, 0) for user_id in user_ids}
 
 
 async def post_get_for_owner(*, post_id: uuid.UUID, user_id: uuid.UUID) -> Post | None:

@@ -1,9 +1,5 @@
 """ASGI entry point: `uvicorn posts_subgraph.asgi:application --host 127.0.0.1 --port 4002`."""
 
-import os
+from subgraph_kit.asgi import get_subgraph_asgi_application
 
-from django.core.asgi import get_asgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posts_subgraph.settings")
-
-application = get_asgi_application()
+application = get_subgraph_asgi_application("posts_subgraph.settings")

@@ -7,6 +7,7 @@ secret except those that must stay reachable without it.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
@@ -36,6 +37,15 @@ FORBIDDEN_ERROR = {
 logger = logging.getLogger("subgraph_kit.router_secret")
 
 
+@functools.cache
+def warn_that_the_secret_is_missing() -> None:
+    # Once per process, though each of the process's middleware chains builds this middleware.
+    logger.warning(
+        "ROUTER_SHARED_SECRET is not set: this subgraph accepts requests from anyone who "
+        "can reach it, not only from the router. Set it in every deployed environment."
+    )
+
+
 class RouterSecretMiddleware:
     async_capable = True
     sync_capable = False
@@ -45,10 +55,7 @@ class RouterSecretMiddleware:
         secret = getattr(settings, "ROUTER_SHARED_SECRET", "") or ""
         self.expected_secret = secret.encode()
         if not self.expected_secret:
-            logger.warning(
-                "ROUTER_SHARED_SECRET is not set: this subgraph accepts requests from anyone who "
-                "can reach it, not only from the router. Set it in every deployed environment."
-            )
+            warn_that_the_secret_is_missing()
         markcoroutinefunction(self)
 
     async def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -115,6 +115,17 @@ def application_settings(
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
         ],
+        # Every path but the admin's (subgraph_kit.asgi): the same checks and headers, without
+        # the admin's sessions, authentication, messages, CSRF and static files, and without
+        # thread hops (subgraph_kit.middleware).
+        "API_MIDDLEWARE": [
+            "subgraph_kit.request_context.RequestObservabilityMiddleware",
+            "subgraph_kit.router_secret.RouterSecretMiddleware",
+            "subgraph_kit.middleware.SecurityMiddleware",
+            "corsheaders.middleware.CorsMiddleware",
+            "subgraph_kit.middleware.CommonMiddleware",
+            "subgraph_kit.middleware.XFrameOptionsMiddleware",
+        ],
         "ROOT_URLCONF": f"{service_name}_subgraph.urls",
         "ASGI_APPLICATION": f"{service_name}_subgraph.asgi.application",
         "TEMPLATES": [

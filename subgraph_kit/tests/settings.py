@@ -2,7 +2,7 @@
 
 import environ
 
-from subgraph_kit.settings import logging_settings
+from subgraph_kit.settings import application_settings, logging_settings
 
 SECRET_KEY = "kit-tests-only"
 DEBUG = False
@@ -12,6 +12,10 @@ INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "subgrap
 MIDDLEWARE = [
     "subgraph_kit.request_context.RequestObservabilityMiddleware",
     "subgraph_kit.router_secret.RouterSecretMiddleware",
+]
+# The API's chain as the services have it (subgraph_kit.asgi serves it on every non-admin path).
+API_MIDDLEWARE = application_settings(service_name="kit", local_apps=[], extra_apps=[])[
+    "API_MIDDLEWARE"
 ]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 ROUTER_SHARED_SECRET = "router-secret-for-tests"

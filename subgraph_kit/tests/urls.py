@@ -11,7 +11,12 @@ async def graphql_endpoint(request):
     return JsonResponse({"data": {"ok": True}})
 
 
+def admin_page(request):
+    return JsonResponse({"admin": True})
+
+
 urlpatterns = [
+    path("admin/page", admin_page),
     path("graphql", graphql_endpoint),
     path("kit/graphql", SubgraphGraphQLView.as_view(schema=schema)),
     *health_urlpatterns(),

@@ -11,12 +11,12 @@ from collections import defaultdict
 
 from posts.models import Post
 from posts.pagination import Page, PageRequest
-from posts.selectors import post_map_for_owner, post_pages_for_users
+from posts.selectors import post_counts_for_users, post_map_for_owner, post_pages_for_users
 
 
 async def load_post_pages_by_user(keys: list[tuple[uuid.UUID, PageRequest]]) -> list[Page]:
     """Keys are (user id, page request); one operation usually asks every user for the same page,
-    so this is two queries for the whole batch (two per distinct page request)."""
+    so this is one query for the whole batch (one per distinct page request)."""
     user_ids_by_request: dict[PageRequest, list[uuid.UUID]] = defaultdict(list)
     for user_id, page_request in keys:
         user_ids_by_request[page_request].append(user_id)
@@ -26,6 +26,12 @@ async def load_post_pages_by_user(keys: list[tuple[uuid.UUID, PageRequest]]) -> 
         for user_id, page in pages_by_user.items():
             pages[user_id, page_request] = page
     return [pages[key] for key in keys]
+
+
+async def load_post_counts_by_user(user_ids: list[uuid.UUID]) -> list[int]:
+    """Every user's `posts.totalCount` in one grouped query, for the users that select it."""
+    counts = await post_counts_for_users(user_ids=user_ids)
+    return [counts[user_id] for user_id in user_ids]
 
 
 async def load_posts_for_owner(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[Post | None]:

@@ -6,7 +6,13 @@ import strawberry
 
 from posts.permissions import ensure_can_list_all_posts
 from posts.schema.types import PostConnection, PostType, page_request
-from posts.selectors import post_get_for_owner, post_page, post_page_for_user
+from posts.selectors import (
+    post_count,
+    post_count_for_user,
+    post_get_for_owner,
+    post_page,
+    post_page_for_user,
+)
 from subgraph_kit.errors import parse_uuid
 from subgraph_kit.graphql import SubgraphInfo
 
@@ -20,7 +26,9 @@ class Query:
         viewer = await info.context.require_viewer()
         requested = page_request(first=first, after=after)
         page = await post_page_for_user(user_id=viewer.user_id, page_request=requested)
-        return PostConnection.from_page(page)
+        return PostConnection.from_page(
+            page, count_posts=lambda: post_count_for_user(user_id=viewer.user_id)
+        )
 
     @strawberry.field(description="The viewer's post; null when missing or someone else's.")
     async def post(self, info: SubgraphInfo, id: strawberry.ID) -> PostType | None:
@@ -43,4 +51,4 @@ class Query:
         if author_id is not None and author_id is not strawberry.UNSET:
             author_uuid = parse_uuid(author_id, field="authorId")
         page = await post_page(author_id=author_uuid, page_request=requested)
-        return PostConnection.from_page(page)
+        return PostConnection.from_page(page, count_posts=lambda: post_count(author_id=author_uuid))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -12,7 +13,11 @@ import strawberry_django
 from posts.models import Post
 from posts.pagination import Page, PageRequest, Position, encode_cursor
 from posts.permissions import ensure_can_list_posts_of
-from posts.schema.dataloaders import load_post_pages_by_user, load_posts_for_owner
+from posts.schema.dataloaders import (
+    load_post_counts_by_user,
+    load_post_pages_by_user,
+    load_posts_for_owner,
+)
 from subgraph_kit.errors import parse_uuid
 from subgraph_kit.graphql import SubgraphInfo
 
@@ -54,9 +59,18 @@ class PageInfo:
     end_cursor: str | None
 
 
+def cursor_of(post: Post) -> str:
+    return encode_cursor(Position.of(post))
+
+
+def edge_cursor(edge: strawberry.Parent[PostEdge]) -> str:
+    return cursor_of(edge.node)
+
+
 @strawberry.type
 class PostEdge:
-    cursor: str
+    # Encoded only when a query selects it.
+    cursor: str = strawberry.field(resolver=edge_cursor)
     node: PostType
 
 
@@ -64,22 +78,26 @@ class PostEdge:
 class PostConnection:
     edges: list[PostEdge]
     page_info: PageInfo
-    total_count: int = strawberry.field(description="Posts in the whole list, not this page.")
+    # Counting reads every row of the list (the whole table for the staff listing): it runs
+    # only when a query selects `totalCount`.
+    count_posts: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Posts in the whole list, not this page.")
+    async def total_count(self) -> int:
+        return await self.count_posts()
 
     @classmethod
-    def from_page(cls, page: Page) -> PostConnection:
-        edges = [
-            PostEdge(cursor=encode_cursor(Position.of(post)), node=post) for post in page.posts
-        ]
+    def from_page(cls, page: Page, *, count_posts: Callable[[], Awaitable[int]]) -> PostConnection:
+        """The connection of a page; `count_posts` counts the whole list when asked."""
         return cls(
-            edges=edges,
+            edges=[PostEdge(node=post) for post in page.posts],
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
                 has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+                start_cursor=cursor_of(page.posts[0]) if page.posts else None,
+                end_cursor=cursor_of(page.posts[-1]) if page.posts else None,
             ),
-            total_count=page.total_count,
+            count_posts=count_posts,
         )
 
 
@@ -106,4 +124,5 @@ class User:
         ensure_can_list_posts_of(viewer, user_id)
         requested = page_request(first=first, after=after)
         page = await info.context.dataloader(load_post_pages_by_user).load((user_id, requested))
-        return PostConnection.from_page(page)
+        count_loader = info.context.dataloader(load_post_counts_by_user)
+        return PostConnection.from_page(page, count_posts=lambda: count_loader.load(user_id))

@@ -132,8 +132,29 @@ def test_requires_a_token(graphql):
     assert body["data"] is None
 
 
+MY_POSTS_PAGE = """
+query MyPostsPage($first: Int) {
+  myPosts(first: $first) { edges { cursor node { title } } }
+}
+"""
+
+
 @pytest.mark.parametrize("post_count", [3, 150])
-def test_a_full_page_costs_two_queries_whatever_its_size(
+def test_a_full_page_costs_one_query_whatever_its_size(
+    graphql, make_post, alice, django_assert_num_queries, post_count
+):
+    for number in range(post_count):
+        make_post(alice, f"post {number:03}")
+
+    with django_assert_num_queries(1) as queries:  # the page; no count, as none is selected
+        body = graphql(MY_POSTS_PAGE, {"first": 100}, as_person=alice)
+
+    assert len(body["data"]["myPosts"]["edges"]) == min(post_count, 100)
+    assert "COUNT(" not in queries.captured_queries[0]["sql"].upper()
+
+
+@pytest.mark.parametrize("post_count", [3, 150])
+def test_total_count_adds_one_query_when_selected(
     graphql, make_post, alice, django_assert_num_queries, post_count
 ):
     for number in range(post_count):
@@ -143,3 +164,4 @@ def test_a_full_page_costs_two_queries_whatever_its_size(
         body = graphql(MY_POSTS, {"first": 100}, as_person=alice)
 
     assert len(body["data"]["myPosts"]["edges"]) == min(post_count, 100)
+    assert body["data"]["myPosts"]["totalCount"] == post_count
