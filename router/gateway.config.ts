@@ -260,14 +260,7 @@ function useAccessTokenPolicy(): GatewayPlugin {
       (error.extensions?.http as any)?.status === 401 &&
       error.extensions?.code == null
     ) {
-      return new GraphQLError(error.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        originalError: error.originalError,
-        extensions: { ...error.extensions, code: 'UNAUTHENTICATED' },
-      });
+      return withExtensions(error, { ...error.extensions, code: 'UNAUTHENTICATED' });
     }
     return error;
   };
@@ -291,6 +284,18 @@ function useAccessTokenPolicy(): GatewayPlugin {
   };
 }
 
+/** The same GraphQL error (message, location, path, cause) with other extensions. */
+function withExtensions(error: any, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+}
+
 /**
  * Errors from a failed subgraph call (timeout, connection refused; they carry
  * extensions.serviceName):
@@ -311,16 +316,10 @@ function useSubgraphFailureErrors({ hideCallDetails }: { hideCallDetails: boolea
       ...(hideCallDetails ? {} : { request, response }),
       ...(hasData ? {} : { http }),
     };
-    return new GraphQLError(error.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      originalError: error.originalError,
-      extensions: Object.fromEntries(
-        Object.entries(keptExtensions).filter(([, value]) => value !== undefined),
-      ),
-    });
+    return withExtensions(
+      error,
+      Object.fromEntries(Object.entries(keptExtensions).filter(([, value]) => value !== undefined)),
+    );
   };
   const rewriteResult = (result: any) =>
     result && Array.isArray(result.errors)
