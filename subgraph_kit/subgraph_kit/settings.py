@@ -162,6 +162,10 @@ def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) ->
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.float("DATABASE_POOL_TIMEOUT_SECONDS", default=5.0),
+            # psycopg_pool retries a failed connection with a doubling delay until this much time
+            # has passed (300 s by default); while such a retry sleeps, the pool starts no other,
+            # so after an outage requests could time out long after the database is back.
+            "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT_SECONDS", default=10.0),
         }
         options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
         statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
