@@ -79,7 +79,7 @@ test-posts: $(PYTHON_INSTALLED)
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
-	$(PYTEST) -q tests/e2e tests/schema tests/observability
+	$(PYTEST) -q tests/e2e tests/schema_contract tests/observability
 
 .PHONY: test-hardening
 test-hardening: install ## Router limits, CSRF, fuzzing, hostile input, races and faults on the real stack
