@@ -6,13 +6,7 @@ import strawberry
 
 from posts.permissions import ensure_can_list_all_posts
 from posts.schema.types import PostConnection, PostType, page_request
-from posts.selectors import (
-    post_count,
-    post_count_for_user,
-    post_get_for_owner,
-    post_page,
-    post_page_for_user,
-)
+from posts.selectors import post_count, post_get_for_owner, post_page
 from subgraph_kit.errors import parse_uuid
 from subgraph_kit.graphql import SubgraphInfo
 from subgraph_kit.pagination import DEFAULT_PAGE_SIZE, FIRST_ARGUMENT_RANGE
@@ -29,9 +23,9 @@ class Query:
     ) -> PostConnection:
         viewer = await info.context.require_viewer()
         requested = page_request(first=first, after=after)
-        page = await post_page_for_user(user_id=viewer.user_id, page_request=requested)
+        page = await post_page(author_id=viewer.user_id, page_request=requested)
         return PostConnection.from_page(
-            page, count_posts=lambda: post_count_for_user(user_id=viewer.user_id)
+            page, count_posts=lambda: post_count(author_id=viewer.user_id)
         )
 
     @strawberry.field(description="The viewer's post; null when missing or someone else's.")
