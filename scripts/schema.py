@@ -6,7 +6,8 @@
 Each subgraph prints its SDL (`manage.py export_schema`); router/compose.mjs composes them into
 schema/supergraph.graphql and schema/api.graphql and, in check mode, also compares those with the
 committed files, looks for breaking changes against the previous commit and validates
-schema/operations/*.graphql.
+schema/operations/*.graphql. SCHEMA_DIR names another folder than schema/ (the tests' throwaway
+copies).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_DIR = REPO_ROOT / "schema"
+SCHEMA_DIR = Path(os.environ.get("SCHEMA_DIR") or REPO_ROOT / "schema").resolve()
 SUBGRAPHS = {"users": REPO_ROOT / "users_subgraph", "posts": REPO_ROOT / "posts_subgraph"}
 
 
@@ -46,11 +47,20 @@ def run_composer(*arguments: str) -> int:
     ).returncode
 
 
+def shown(path: Path) -> str:
+    """`path` as the composer prints it: relative to the working directory when inside it."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
 def write() -> int:
     SCHEMA_DIR.mkdir(exist_ok=True)
     for name, service_dir in SUBGRAPHS.items():
-        (SCHEMA_DIR / f"{name}.graphql").write_text(export_subgraph_sdl(service_dir))
-        print(f"wrote schema/{name}.graphql")
+        path = SCHEMA_DIR / f"{name}.graphql"
+        sdl = export_subgraph_sdl(service_dir)
+        unchanged = path.exists() and path.read_text() == sdl
+        if not unchanged:
+            path.write_text(sdl)
+        print(f"{'unchanged' if unchanged else 'wrote    '} {shown(path)}")
     return run_composer()
 
 
