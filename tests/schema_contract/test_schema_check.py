@@ -1,4 +1,5 @@
-"""The schema check fails, saying why and how to fix it, on each kind of drift it guards against.
+"""The composition check fails, saying why and how to fix it, on each kind of drift it guards
+against (breaking changes are test_contract.py's).
 
 Each test copies the committed schema/ into a throwaway git repository and runs the real
 `router/compose.mjs --check` on it (SCHEMA_DIR points there), as CI would on a commit.
@@ -7,38 +8,12 @@ Each test copies the committed schema/ into a throwaway git repository and runs 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.schema_contract.repository import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSER = REPO_ROOT / "router" / "compose.mjs"
-
-
-def git(repository: Path, *arguments: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=ci", "-c", "user.email=ci@example.com", *arguments],
-        cwd=repository,
-        check=True,
-        capture_output=True,
-    )
-
-
-@pytest.fixture
-def schema_repository(tmp_path: Path) -> Path:
-    """A git repository whose first commit holds a copy of the committed schema/."""
-    shutil.copytree(REPO_ROOT / "schema", tmp_path / "schema")
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "schema as committed")
-    return tmp_path
-
-
-def commit(repository: Path, message: str) -> None:
-    git(repository, "add", "-A")
-    git(repository, "commit", "-q", "-m", message)
 
 
 def run_check(repository: Path) -> subprocess.CompletedProcess[str]:
@@ -84,38 +59,3 @@ def test_an_operation_that_no_longer_validates_fails_with_its_location(
     assert result.returncode != 0
     assert "extra.graphql:3" in result.stdout + result.stderr
     assert "nickname" in result.stdout + result.stderr
-
-
-def _remove_is_verified_from_api(repository: Path) -> None:
-    api = repository / "schema" / "api.graphql"
-    api.write_text(api.read_text().replace("  isVerified: Boolean!\n", ""))
-
-
-def test_a_breaking_change_against_the_previous_commit_fails(schema_repository: Path) -> None:
-    _remove_is_verified_from_api(schema_repository)
-    commit(schema_repository, "drop a field")
-    result = run_check(schema_repository)
-    assert result.returncode != 0
-    output = result.stdout + result.stderr
-    assert "User.isVerified was removed" in output
-    assert "[breaking-schema]" in output
-
-
-def test_a_breaking_change_acknowledged_in_the_commit_message_passes_that_rule(
-    schema_repository: Path,
-) -> None:
-    _remove_is_verified_from_api(schema_repository)
-    commit(schema_repository, "drop a field [breaking-schema]")
-    output = run_check(schema_repository).stdout
-    assert "accepted by" in output
-
-
-def test_a_breaking_change_acknowledged_in_a_file_passes_that_rule(
-    schema_repository: Path,
-) -> None:
-    _remove_is_verified_from_api(schema_repository)
-    accepted = schema_repository / "schema" / "BREAKING_CHANGES_ACCEPTED.md"
-    accepted.write_text("- User.isVerified was removed.\n")
-    commit(schema_repository, "drop a field")
-    output = run_check(schema_repository).stdout
-    assert "breaking change accepted in BREAKING_CHANGES_ACCEPTED.md" in output
