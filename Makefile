@@ -51,6 +51,10 @@ schema: install ## Regenerate schema/*.graphql from the code
 schema-check: install ## Fail when schema/ differs from the code, composition fails or clients break
 	$(PY) scripts/schema.py check
 
+.PHONY: schema-accept
+schema-accept: install ## Record the committed schema/api.graphql as the contract clients were given
+	$(PY) scripts/schema.py accept
+
 .PHONY: up
 up: install .env migrate schema ## Run users (4001), posts (4002) and the router (4000) until Ctrl-C
 	$(VENV)/bin/honcho --procfile Procfile start
@@ -79,7 +83,7 @@ test-posts: $(PYTHON_INSTALLED)
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
-	$(PYTEST) -q tests/e2e tests/schema tests/observability
+	$(PYTEST) -q tests/e2e tests/schema_contract tests/observability
 
 .PHONY: test-hardening
 test-hardening: install ## Router limits, CSRF, fuzzing, hostile input, races and faults on the real stack

@@ -121,9 +121,11 @@ def test_migrations_run_once_with_the_service_image_and_settings(service):
     assert migrate["build"] == SERVICES[service]["build"]
     assert migrate["image"] == SERVICES[service]["image"]
     assert migrate["environment"] == SERVICES[service]["environment"]
+    # Every subgraph's image comes from the one subgraph Dockerfile, named by SERVICE.
     assert SERVICES[service]["build"] == {
         "context": ".",
-        "dockerfile": f"{service}_subgraph/Dockerfile",
+        "dockerfile": "subgraph_kit/container/Dockerfile",
+        "args": {"SERVICE": service},
     }
 
 

@@ -113,7 +113,7 @@ def prepare_and_start(
     replay(
         ["sh", "-c", collectstatic.arguments],
         cwd=workdir,
-        env={**build_step_environment(service, collectstatic), "STATIC_ROOT": str(static_root)},
+        env={**build_step_environment(dockerfile, collectstatic), "STATIC_ROOT": str(static_root)},
     )
     replay(compose()["services"][f"{service}-migrate"]["command"], cwd=workdir, env=environment)
     process = ServiceProcess(
