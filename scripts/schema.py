@@ -1,12 +1,12 @@
 """Regenerate or check the committed schema files in schema/.
 
-    python scripts/schema.py write   # what `make schema` runs
-    python scripts/schema.py check   # what `make schema-check` (and so CI) runs
+    python -m scripts.schema write   # what `make schema` runs
+    python -m scripts.schema check   # what `make schema-check` (and so CI) runs
 
-Each subgraph prints its SDL (`manage.py export_schema`); router/compose.mjs composes them into
-schema/supergraph.graphql and schema/api.graphql and, in check mode, also compares those with the
-committed files, looks for breaking changes against the previous commit and validates
-schema/operations/*.graphql.
+Each subgraph of subgraphs.toml prints its SDL (`manage.py export_schema`); router/compose.mjs
+composes them into schema/supergraph.graphql and schema/api.graphql and, in check mode, also
+compares those with the committed files, looks for breaking changes against the previous commit
+and validates schema/operations/*.graphql.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from scripts.subgraphs import REPO_ROOT, load
+
 SCHEMA_DIR = REPO_ROOT / "schema"
-SUBGRAPHS = {"users": REPO_ROOT / "users_subgraph", "posts": REPO_ROOT / "posts_subgraph"}
+SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in load().subgraphs}
 
 
 def export_subgraph_sdl(service_dir: Path) -> str:
@@ -82,5 +83,5 @@ def check() -> int:
 if __name__ == "__main__":
     commands = {"write": write, "check": check}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
-        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(commands)}}}")
+        sys.exit(f"usage: python -m scripts.schema {{{'|'.join(commands)}}}")
     sys.exit(commands[sys.argv[1]]())
