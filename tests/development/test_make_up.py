@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,13 @@ def wait_for_line(log: Path, line: str, launcher: subprocess.Popen[bytes]) -> No
         time.sleep(0.3)
 
 
-def graphql(router_url: str, query: str) -> dict[str, Any]:
-    response = httpx.post(f"{router_url}/graphql", json={"query": query}, timeout=10)
+def graphql(router_url: str, query: str, request_id: str) -> dict[str, Any]:
+    response = httpx.post(
+        f"{router_url}/graphql",
+        json={"query": query},
+        headers={"x-request-id": request_id},
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -65,13 +71,19 @@ def test_make_up_serves_on_the_ports_its_variables_name(tmp_path: Path) -> None:
             readyz = httpx.get(f"http://127.0.0.1:{ports[name]}/readyz", timeout=5)
             assert readyz.status_code == 200, name
         # Through the router to each subgraph (URLs derived from the moved ports): without a
-        # token, users answers `me` with null and posts refuses `myPosts` itself.
-        me = graphql(router, "{ me { id } }")
-        assert me == {"data": {"me": None}}, me
-        my_posts = graphql(router, "{ myPosts(first: 1) { edges { cursor } } }")
-        assert [error["extensions"]["code"] for error in my_posts["errors"]] == [
-            "UNAUTHENTICATED"
-        ], my_posts
+        # token, the subgraph itself refuses, and the router names it.
+        for query, subgraph in (
+            ("{ me { id } }", "users"),
+            ("{ myPosts(first: 1) { edges { cursor } } }", "posts"),
+        ):
+            request_id = str(uuid.uuid4())
+            errors = graphql(router, query, request_id)["errors"]
+            assert [error["extensions"] for error in errors] == [
+                {"code": "UNAUTHENTICATED", "serviceName": subgraph}
+            ], errors
+            # ...this stack's subgraph (its log line, with the request's id), not one of another
+            # stack on the default ports.
+            wait_for_line(log, f"INFO {subgraph} {request_id} subgraph_kit.requests", launcher)
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=30) is not None
