@@ -54,7 +54,8 @@ def processes(
     derived = {
         manifest.router.port_variable: str(router_port),
         **{subgraph.port_variable: str(ports[subgraph.name]) for subgraph in manifest.subgraphs},
-        # Subgraphs that verify tokens without JWT_PUBLIC_KEY fetch the issuer's keys here.
+        # The router's subgraph URLs, and the issuer's JWKS URL, which every verifier without
+        # JWT_PUBLIC_KEY (the router, the other subgraphs) fetches keys from.
         **manifest.router_environment(ports),
     }
     subgraphs = [
@@ -73,13 +74,13 @@ def processes(
         name="router",
         command=router_command(),
         cwd=manifest.router.folder,
-        env={**base_env, **derived, "ROUTER_HOST": LOCAL_HOST, "ROUTER_DEVELOPMENT": "true"},
+        env={"ROUTER_HOST": LOCAL_HOST, **base_env, **derived, "ROUTER_DEVELOPMENT": "true"},
     )
     ready = Process(
         name="ready",
         command=[python, "-m", "scripts.announce_ready"],
         cwd=REPO_ROOT,
-        env={**base_env, **derived, "ROUTER_HOST": LOCAL_HOST},
+        env={"ROUTER_HOST": LOCAL_HOST, **base_env, **derived},
     )
     return [*subgraphs, router, ready]
 
