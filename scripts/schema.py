@@ -1,14 +1,15 @@
 """Regenerate or check the committed schema files in schema/, or accept the API schema.
 
-    python scripts/schema.py write   # what `make schema` runs
-    python scripts/schema.py check   # what `make schema-check` (and so CI) runs
-    python scripts/schema.py accept  # what `make schema-accept` runs (see schema_contract.py)
+    python -m scripts.schema write   # what `make schema` runs
+    python -m scripts.schema check   # what `make schema-check` (and so CI) runs
+    python -m scripts.schema accept  # what `make schema-accept` runs (see schema_contract.py)
 
-Each subgraph prints its SDL (`manage.py export_schema`); router/compose.mjs composes them into
-schema/supergraph.graphql and schema/api.graphql and, in check mode, also compares those with the
-committed files and validates schema/operations/*.graphql. The check ends with the contract:
-no unacknowledged breaking change since the accepted API schema (scripts/schema_contract.py).
-SCHEMA_DIR names another folder than schema/ (the tests' throwaway copies).
+Each subgraph of subgraphs.toml prints its SDL (`manage.py export_schema`); router/compose.mjs
+composes them into schema/supergraph.graphql and schema/api.graphql and, in check mode, also
+compares those with the committed files and validates schema/operations/*.graphql. The check ends
+with the contract: no unacknowledged breaking change since the accepted API schema
+(scripts/schema_contract.py). SCHEMA_DIR names another folder than schema/ (the tests' throwaway
+copies).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import schema_contract
+from scripts import schema_contract
+from scripts.subgraphs import REPO_ROOT, load
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = Path(os.environ.get("SCHEMA_DIR") or REPO_ROOT / "schema").resolve()
-SUBGRAPHS = {"users": REPO_ROOT / "users_subgraph", "posts": REPO_ROOT / "posts_subgraph"}
+SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in load().subgraphs}
 
 
 def export_subgraph_sdl(service_dir: Path) -> str:
@@ -103,5 +104,5 @@ def accept() -> int:
 if __name__ == "__main__":
     commands = {"write": write, "check": check, "accept": accept}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
-        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(commands)}}}")
+        sys.exit(f"usage: python -m scripts.schema {{{'|'.join(commands)}}}")
     sys.exit(commands[sys.argv[1]]())

@@ -46,7 +46,8 @@ from tests.deploy.subgraph_environment import (
     replay,
     subgraph_process_environment,
 )
-from tests.e2e.stack import Databases, ServiceProcess, free_port
+from tests.support.reporting import call_failed
+from tests.support.stack import Databases, ServiceProcess, free_port
 
 pytestmark = pytest.mark.skipif(
     not Databases(Path()).uses_postgres,
@@ -157,8 +158,7 @@ def subgraphs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ru
 def subgraph(request: pytest.FixtureRequest, subgraphs) -> Iterator[RunningSubgraph]:
     running = subgraphs[request.param]
     yield running
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
+    if call_failed(request):
         print(f"----- {running.name} log -----\n{running.process.log_tail()}")
 
 

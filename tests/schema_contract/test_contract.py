@@ -21,7 +21,6 @@ import pytest
 
 from tests.schema_contract.repository import REPO_ROOT, commit, git
 
-SCHEMA_SCRIPT = REPO_ROOT / "scripts" / "schema.py"
 REMOVED = "Field User.nickname was removed."
 INNOCENT_OPERATION = "query Viewer {\n  me {\n    id\n  }\n}\n"
 
@@ -42,7 +41,8 @@ contract = load_contract()
 
 def schema_script(repository: Path, command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCHEMA_SCRIPT), command],
+        [sys.executable, "-m", "scripts.schema", command],
+        cwd=REPO_ROOT,
         env={**os.environ, "SCHEMA_DIR": str(repository / "schema")},
         capture_output=True,
         text=True,

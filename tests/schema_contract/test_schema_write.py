@@ -18,7 +18,8 @@ def test_write_says_unchanged_for_the_files_it_leaves_alone(tmp_path):
     users.write_text(users.read_text().replace("type User", "type StaleUser", 1))
 
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "schema.py"), "write"],
+        [sys.executable, "-m", "scripts.schema", "write"],
+        cwd=REPO_ROOT,
         env={**os.environ, "SCHEMA_DIR": str(schema_dir)},
         capture_output=True,
         text=True,
