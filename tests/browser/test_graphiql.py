@@ -46,9 +46,10 @@ def test_graphiql_offline_login_me_and_my_posts(
     headers_editor = page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden)")
     run_button = page.locator(".graphiql-execute-button")
 
-    # The router's default query: myPosts, and how to send the token.
+    # The router's default document: from signup to myPosts, and how to send the token.
+    expect(query_editor).to_contain_text("mutation SignUp {")
     expect(query_editor).to_contain_text("query MyPosts {")
-    expect(query_editor).to_contain_text('{"Authorization": "Bearer <access token from login>"}')
+    expect(query_editor).to_contain_text('{"Authorization": "Bearer <access token>"}')
 
     page.locator(".graphiql-tab-add").click()
     replace_operation(
@@ -72,11 +73,13 @@ def test_graphiql_offline_login_me_and_my_posts(
     # Back to the default query's tab (headers belong to a tab): posts come from the posts
     # subgraph, each author's email from the users subgraph.
     page.locator(".graphiql-tab").first.click()
-    expect(page.locator(".graphiql-tab-active .graphiql-tab-button")).to_have_text("MyPosts")
+    expect(page.locator(".graphiql-tab-active .graphiql-tab-button")).to_have_text("SignUp")
     replace_text(page, headers_editor, f'{{"Authorization": "Bearer {access_token}"}}')
-    page.keyboard.press("Home")
+    # The document holds three operations: GraphiQL runs the one the cursor is in, MyPosts last.
     query_editor.click()
-    page.keyboard.press("ControlOrMeta+Home")
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
     run_button.click()
     for title in TITLES:
         expect(response_pane).to_contain_text(

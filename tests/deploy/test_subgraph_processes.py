@@ -15,6 +15,7 @@ the shared secret, the subgraph URLs and the JWKS.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -46,7 +47,7 @@ from tests.deploy.subgraph_environment import (
     replay,
     subgraph_process_environment,
 )
-from tests.e2e.stack import Databases, ServiceProcess, free_port
+from tests.e2e.stack import Databases, ServiceProcess, free_port, router_node_dir
 
 pytestmark = pytest.mark.skipif(
     not Databases(Path()).uses_postgres,
@@ -301,6 +302,7 @@ def router_url(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     if not cli.exists():
         pytest.skip("router dependencies are not installed (make install)")
     mounts = bind_mounts("router")
+    router_dockerfile = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
     environment = service_environment("router", operator_dotenv())
     port = free_port()
     environment.update(
@@ -316,9 +318,15 @@ def router_url(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     router = ServiceProcess(
         name="router",
         command=[str(cli), *compose()["services"]["router"]["command"]],
-        # The CLI finds gateway.config.ts in its working directory (/gateway in the image).
-        cwd=mounts["/gateway/gateway.config.ts"].parent,
-        env={**host_environment(), **environment},
+        # The CLI finds gateway.config.ts in its working directory (/gateway in the image): the
+        # repository folder the image copies it from.
+        cwd=router_dockerfile.repo_path("/gateway/gateway.config.ts").parent,
+        # The image's Node major (the CLI's `#!/usr/bin/env node` finds it first on PATH).
+        env={
+            **host_environment(),
+            **environment,
+            "PATH": f"{router_node_dir()}{os.pathsep}{host_environment()['PATH']}",
+        },
         health_url=f"http://127.0.0.1:{port}/readiness",
         log_path=tmp_path_factory.mktemp("router") / "router.log",
     )
