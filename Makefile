@@ -11,6 +11,9 @@ PYTEST := $(VENV)/bin/pytest
 RUFF := $(VENV)/bin/ruff
 PYTHON_INSTALLED := $(VENV)/.installed
 ROUTER_INSTALLED := router/node_modules/.installed
+# The router and its tools run on the project's Node (scripts/ensure_node.sh installs it into
+# .tools/node when the machine's is another major): prefix a command with $(WITH_NODE).
+WITH_NODE := PATH="$$($(CURDIR)/scripts/ensure_node.sh):$$PATH"
 SERVICES := users posts
 
 # The Python found on PATH when python3.11 is not there under that name.
@@ -30,7 +33,7 @@ $(PYTHON_INSTALLED): requirements-dev.txt users_subgraph/requirements.txt posts_
 	touch $@
 
 $(ROUTER_INSTALLED): router/package.json router/package-lock.json
-	cd router && npm ci --no-audit --no-fund --loglevel=error
+	cd router && $(WITH_NODE) npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 .PHONY: install
@@ -76,6 +79,10 @@ test-users: $(PYTHON_INSTALLED)
 .PHONY: test-posts
 test-posts: $(PYTHON_INSTALLED)
 	cd posts_subgraph && ../$(PYTEST) -q
+
+.PHONY: test-router
+test-router: $(ROUTER_INSTALLED) ## The router's modules and plugins (router/**/*.test.ts) with node --test, no stack
+	cd router && $(WITH_NODE) npm test --silent
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
@@ -139,4 +146,4 @@ screenshots: install ## Retake docs/graphiql.png (GraphiQL showing a federated q
 	UPDATE_DOCS_SCREENSHOT=1 $(PYTEST) -q tests/browser/test_graphiql.py
 
 .PHONY: test
-test: install lint test-kit test-users test-posts schema-check test-web-types test-e2e test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)
+test: install lint test-kit test-users test-posts test-router schema-check test-web-types test-e2e test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.stack import REPO_ROOT
+from tests.e2e.stack import REPO_ROOT, router_node_dir
 
 # The targets.
 BASELINE_THROUGHPUT_RATIO_MIN = 0.5
@@ -52,7 +52,7 @@ def machine_info(
         "os": distribution.group(1) if distribution else platform.platform(),
         "kernel": platform.release(),
         "python": platform.python_version(),
-        "node": _first_line(["node", "--version"]),
+        "node": _first_line([str(router_node_dir() / "node"), "--version"]),
         "wrk": _first_line(["wrk", "--version"]).split(" [")[0],
         "commit": commit + (" + uncommitted changes" if changed not in ("", "?") else ""),
         "load_average_before": [round(value, 2) for value in load_before],

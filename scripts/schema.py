@@ -3,7 +3,7 @@
     python scripts/schema.py write   # what `make schema` runs
     python scripts/schema.py check   # what `make schema-check` (and so CI) runs
 
-Each subgraph prints its SDL (`manage.py export_schema`); router/compose.mjs composes them into
+Each subgraph prints its SDL (`manage.py export_schema`); router/supergraph.mjs composes them into
 schema/supergraph.graphql and schema/api.graphql and, in check mode, also compares those with the
 committed files, looks for breaking changes against the previous commit and validates
 schema/operations/*.graphql.
@@ -41,8 +41,14 @@ def export_subgraph_sdl(service_dir: Path) -> str:
 
 
 def run_composer(*arguments: str) -> int:
+    # The router's Node: scripts/ensure_node.sh installs it when the machine's is another major.
+    node_dir = subprocess.run(
+        [REPO_ROOT / "scripts" / "ensure_node.sh"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     return subprocess.run(
-        ["node", "compose.mjs", *arguments], cwd=REPO_ROOT / "router", check=False
+        [str(Path(node_dir) / "node"), "supergraph.mjs", *arguments],
+        cwd=REPO_ROOT / "router",
+        check=False,
     ).returncode
 
 

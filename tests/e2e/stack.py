@@ -7,6 +7,7 @@ PostgreSQL databases when DATABASE_URL points at a PostgreSQL server, fresh SQLi
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import signal
@@ -60,6 +61,15 @@ def production_server(asgi_app: str, port: int, workers: int) -> tuple[list[str]
         # serve.sh runs `uvicorn` from PATH: this interpreter's.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
+
+
+@functools.cache
+def router_node_dir() -> Path:
+    """The directory of the Node the router runs on (first on PATH, npm and its scripts use it):
+    scripts/ensure_node.sh installs it when the machine's Node is another major."""
+    ensure_node = REPO_ROOT / "scripts" / "ensure_node.sh"
+    output = subprocess.run([ensure_node], capture_output=True, text=True, check=True).stdout
+    return Path(output.strip())
 
 
 @dataclass
@@ -244,7 +254,7 @@ class Stack:
             name=name,
             command=["npm", "run", "--silent", "start"],
             cwd=REPO_ROOT / "router",
-            env=env,
+            env={**env, "PATH": f"{router_node_dir()}{os.pathsep}{env['PATH']}"},
             health_url=f"http://127.0.0.1:{port}/readiness",
             log_path=self.work_dir / f"{name}.log",
         )

@@ -1,7 +1,7 @@
 """The schema check fails, saying why and how to fix it, on each kind of drift it guards against.
 
 Each test copies the committed schema/ into a throwaway git repository and runs the real
-`router/compose.mjs --check` on it (SCHEMA_DIR points there), as CI would on a commit.
+`router/supergraph.mjs --check` on it (SCHEMA_DIR points there), as CI would on a commit.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.stack import router_node_dir
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-COMPOSER = REPO_ROOT / "router" / "compose.mjs"
+COMPOSER = REPO_ROOT / "router" / "supergraph.mjs"
 
 
 def git(repository: Path, *arguments: str) -> None:
@@ -43,7 +45,7 @@ def commit(repository: Path, message: str) -> None:
 
 def run_check(repository: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["node", str(COMPOSER), "--check"],
+        [str(router_node_dir() / "node"), str(COMPOSER), "--check"],
         cwd=REPO_ROOT / "router",
         env={**os.environ, "SCHEMA_DIR": str(repository / "schema")},
         capture_output=True,
