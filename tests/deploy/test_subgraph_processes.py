@@ -7,8 +7,8 @@ Only what cannot be the same on this machine differs: the database (a fresh one 
 DATABASE_URL names), HOST=127.0.0.1, a free PORT, STATIC_ROOT in a temporary folder, and the
 users JWKS URL. Everything a request checks here goes through real HTTP.
 
-The router then runs with compose's command and environment (the repository's gateway.config.ts
-and supergraph, as the container mounts them) in front of both, to check the wiring between them:
+The router then runs with compose's command and environment (the configuration modules the image
+copies and the supergraph compose mounts, from the repository) in front of both, to check the wiring between them:
 the shared secret, the subgraph URLs and the JWKS.
 """
 
