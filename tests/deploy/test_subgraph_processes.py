@@ -8,8 +8,8 @@ DATABASE_URL names), HOST=127.0.0.1, a free PORT, STATIC_ROOT in a temporary fol
 users JWKS URL. Everything a request checks here goes through real HTTP.
 
 The router then runs with compose's command and environment (the configuration modules the image
-copies and the supergraph compose mounts, from the repository) in front of both, to check the wiring between them:
-the shared secret, the subgraph URLs and the JWKS.
+copies and the supergraph compose mounts, from the repository) in front of both, to check the
+wiring between them: the shared secret, the subgraph URLs and the JWKS.
 """
 
 from __future__ import annotations
