@@ -11,10 +11,7 @@ describe('readSettings', () => {
     assert.equal(settings.introspection, false);
     assert.equal(settings.exposeQueryPlan, false);
     assert.equal(settings.logLevel, 'info');
-    assert.deepEqual(settings.subgraphUrls, {
-      users: 'http://127.0.0.1:4001/graphql',
-      posts: 'http://127.0.0.1:4002/graphql',
-    });
+    assert.deepEqual(settings.subgraphUrls, {}, 'the URLs baked into the supergraph apply');
     assert.deepEqual(settings.limits, {
       maxDepth: 7,
       maxTokens: 1000,
@@ -92,4 +89,19 @@ describe('readSettings', () => {
       assert.throws(() => readSettings(env), { message });
     });
   }
+});
+
+describe('subgraph URL overrides', () => {
+  test('every <NAME>_SUBGRAPH_URL overrides the subgraph composed as <name>, empty ones do not', () => {
+    const settings = readSettings({
+      USERS_SUBGRAPH_URL: 'http://users:8000/graphql',
+      REVIEWS_SUBGRAPH_URL: ' http://reviews:8000/graphql ',
+      POSTS_SUBGRAPH_URL: '',
+      SUBGRAPH_URL: 'http://nameless/graphql',
+    });
+    assert.deepEqual(settings.subgraphUrls, {
+      users: 'http://users:8000/graphql',
+      reviews: 'http://reviews:8000/graphql',
+    });
+  });
 });

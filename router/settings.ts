@@ -56,12 +56,10 @@ export function readSettings(env: Environment = process.env, cwd: string = proce
     ? resolve(cwd, env.SUPERGRAPH_PATH.trim())
     : (defaultSupergraphPaths.find((path) => existsSync(path)) ?? defaultSupergraphPaths[0]);
 
-  // The supergraph has the local URLs baked in; these override them per subgraph (keys are the
-  // subgraph names used at composition time).
-  const subgraphUrls = {
-    users: string('USERS_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql'),
-    posts: string('POSTS_SUBGRAPH_URL', 'http://127.0.0.1:4002/graphql'),
-  };
+  // The supergraph has each subgraph's local URL (from subgraphs.toml) baked in; <NAME>_SUBGRAPH_URL
+  // overrides it for the subgraph composed as <name>. Read generically, so a new subgraph needs no
+  // change here: its entry in subgraphs.toml names the variable.
+  const subgraphUrls = subgraphUrlOverrides(env);
 
   // ------------------------------------------------------- server and mode
   const host = string('ROUTER_HOST', '127.0.0.1');
@@ -171,3 +169,15 @@ export function readSettings(env: Environment = process.env, cwd: string = proce
 
 export type Settings = ReturnType<typeof readSettings>;
 export type JwtSettings = Settings['jwt'];
+
+const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_URL$/;
+
+/** `{ users: "http://..." }` for every non-empty USERS_SUBGRAPH_URL-style variable. */
+export function subgraphUrlOverrides(env: Record<string, string | undefined>): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(env)) {
+    const match = SUBGRAPH_URL_VARIABLE.exec(variable);
+    if (match && value?.trim()) overrides[match[1].toLowerCase()] = value.trim();
+  }
+  return overrides;
+}

@@ -24,7 +24,8 @@ from scripts import schema_contract
 from scripts.subgraphs import REPO_ROOT, load, router_node_dir
 
 SCHEMA_DIR = Path(os.environ.get("SCHEMA_DIR") or REPO_ROOT / "schema").resolve()
-SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in load().subgraphs}
+MANIFEST = load()
+SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in MANIFEST.subgraphs}
 
 
 def export_subgraph_sdl(service_dir: Path) -> str:
@@ -49,6 +50,7 @@ def run_composer(*arguments: str) -> int:
     return subprocess.run(
         [str(router_node_dir() / "node"), "supergraph.mjs", *arguments],
         cwd=REPO_ROOT / "router",
+        env={**os.environ, **MANIFEST.composition_environment(), "SCHEMA_DIR": str(SCHEMA_DIR)},
         check=False,
     ).returncode
 
