@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readSettings } from './settings.ts';
+import { PAGE_SIZE, readSettings } from './settings.ts';
 
 describe('readSettings', () => {
   test('defaults: a production router on loopback, the local subgraphs and their JWKS', () => {
@@ -19,7 +19,7 @@ describe('readSettings', () => {
       maxDirectives: 10,
       maxRequestBodyBytes: 100 * 1024,
       maxCost: 1000,
-      maxPageSize: 100,
+      maxPageSize: PAGE_SIZE.maximum,
       subgraphTimeoutMs: 10_000,
     });
     assert.equal(settings.jwt.algorithm, 'RS256');
@@ -103,5 +103,12 @@ describe('subgraph URL overrides', () => {
       users: 'http://users:8000/graphql',
       reviews: 'http://reviews:8000/graphql',
     });
+  });
+});
+
+describe('page sizes', () => {
+  test('come from page-size.json, which `make schema` generates from the subgraphs\' definition', () => {
+    assert.deepEqual(PAGE_SIZE, { default: 20, maximum: 100 });
+    assert.equal(readSettings({}).limits.maxPageSize, PAGE_SIZE.maximum);
   });
 });
