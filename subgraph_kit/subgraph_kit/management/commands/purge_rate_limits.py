@@ -5,7 +5,7 @@ Run it on a schedule, next to simplejwt's `flushexpiredtokens` (README.md, "Sche
 
 from django.core.management.base import BaseCommand
 
-from accounts.rate_limits import purge_expired_counters
+from subgraph_kit.rate_limits import purge_expired_counters
 
 
 class Command(BaseCommand):
