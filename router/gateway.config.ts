@@ -28,6 +28,7 @@ import { createLogger } from './logging.ts';
 import { prometheusOptions } from './metrics.ts';
 import { useAccessTokenPolicy } from './plugins/access-token-policy.ts';
 import { useCostLimit } from './plugins/cost-limit.ts';
+import { useHiddenSuggestions } from './plugins/hide-suggestions.ts';
 import { useRequestBodyLimit } from './plugins/request-body-limit.ts';
 import { useRequestLog } from './plugins/request-log.ts';
 import { useSubgraphFailureErrors } from './plugins/subgraph-failure-errors.ts';
@@ -71,12 +72,11 @@ export const gatewayConfig = defineConfig({
     },
   },
 
-  jwt: jwtOptions(settings.jwt),
+  jwt: jwtOptions(settings.jwt, (message) => logger.warn(message)),
 
   // Limits (values and reasons in settings.ts).
   maxTokens: limits.maxTokens,
   upstreamTimeout: limits.subgraphTimeoutMs,
-  blockFieldSuggestions: !settings.development,
   ...(settings.introspection ? {} : { disableIntrospection: {} }),
   csrfPrevention: { requestHeaders: [CSRF_HEADER] },
 
@@ -91,6 +91,8 @@ export const gatewayConfig = defineConfig({
     useCostLimit({ maxCost: limits.maxCost, maxPageSize: limits.maxPageSize }),
     useAccessTokenPolicy(),
     useSubgraphFailureErrors({ hideCallDetails: !settings.development }),
+    // "Did you mean ...?" names schema members: hidden in production, from every error.
+    ...(settings.development ? [] : [useHiddenSuggestions()]),
     // (cast: router-runtime's typings resolve the gateway types through a different module mode,
     // which tsc reports as a Logger mismatch)
     ...(settings.exposeQueryPlan ? [useQueryPlan({ expose: true }) as unknown as GatewayPlugin] : []),

@@ -25,6 +25,7 @@ describe('readSettings', () => {
     assert.equal(settings.jwt.algorithm, 'RS256');
     assert.equal(settings.jwt.jwksUrl, 'http://127.0.0.1:4001/.well-known/jwks.json');
     assert.equal(settings.jwt.publicKey, undefined);
+    assert.equal(settings.jwt.jwksRefreshSeconds, 60);
     assert.equal(settings.routerSecret, undefined);
     assert.deepEqual(settings.trustedProxies, []);
     assert.deepEqual(settings.corsOrigins, []);
@@ -83,6 +84,8 @@ describe('readSettings', () => {
     [{ JWT_ALGORITHM: 'ES256' }, /^JWT_ALGORITHM must be RS256 or HS256, got "ES256"/],
     [{ JWT_ALGORITHM: 'HS256' }, /^JWT_ALGORITHM=HS256 requires JWT_SECRET_KEY/],
     [{ JWT_LEEWAY_SECONDS: '-1' }, /^JWT_LEEWAY_SECONDS must be a number >= 0/],
+    [{ JWT_JWKS_REFRESH_SECONDS: '0' }, /^JWT_JWKS_REFRESH_SECONDS must be a whole number > 0/],
+    [{ CORS_ALLOWED_ORIGINS: 'https://a.example,null' }, /^CORS_ALLOWED_ORIGINS must not contain "null"/],
   ];
   for (const [env, message] of invalid) {
     test(`refuses ${JSON.stringify(env)} with the variable's name`, () => {

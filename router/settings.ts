@@ -149,7 +149,20 @@ export function readSettings(env: Environment = process.env, cwd: string = proce
     // the users subgraph's JWKS.
     publicKey: env.JWT_PUBLIC_KEY?.trim() ? env.JWT_PUBLIC_KEY.trim().replace(/\\n/g, '\n') : undefined,
     jwksUrl: string('JWT_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    // How often the JWKS is fetched again in the background (signing-keys.ts). It bounds how long a
+    // key removed from the JWKS (rotated out, or compromised) is still accepted by the router, and
+    // how long a new key waits when the on-demand fetch is cooling down. The router keeps the last
+    // good key set whenever a fetch fails.
+    jwksRefreshSeconds: positiveInteger('JWT_JWKS_REFRESH_SECONDS', 60),
   };
+
+  // ------------------------------------------------------------------ CORS
+  // "null" is the origin of sandboxed iframes, file: pages and some redirects: any site can send
+  // it, so allowing it would allow everyone.
+  const corsOrigins = list('CORS_ALLOWED_ORIGINS');
+  if (corsOrigins.some((origin) => origin.toLowerCase() === 'null')) {
+    throw new Error('CORS_ALLOWED_ORIGINS must not contain "null": any site can send Origin: null');
+  }
 
   return {
     supergraphPath,
@@ -169,7 +182,7 @@ export function readSettings(env: Environment = process.env, cwd: string = proce
     // limits. Exact addresses, comma-separated (see client-address.ts).
     trustedProxies: list('ROUTER_TRUSTED_PROXIES'),
     // Browser origins allowed to call the API cross-origin; none: no cross-origin browser access.
-    corsOrigins: list('CORS_ALLOWED_ORIGINS'),
+    corsOrigins,
   };
 }
 
