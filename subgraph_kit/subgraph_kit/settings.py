@@ -269,6 +269,8 @@ def jwt_verification_settings(env: environ.Env) -> dict[str, Any]:
                 "JWT_JWKS_URL", default="http://127.0.0.1:4001/.well-known/jwks.json"
             ),
             "leeway_seconds": env.float("JWT_LEEWAY_SECONDS", default=0.0),
+            # The router reads the same variable: both drop a key the JWKS no longer lists.
+            "jwks_refresh_seconds": env.float("JWT_JWKS_REFRESH_SECONDS", default=60.0),
         }
     }
 
