@@ -11,7 +11,8 @@
 #   1. already present in the engine (pulled before, or a stand-in of this script's version): kept;
 #   2. pulled, when the registry answers within PULL_TIMEOUT seconds (default 20);
 #   3. loaded from the cache: $BASE_IMAGE_CACHE (default /var/cache/federated-api-images), one
-#      `docker save | zstd` file per image, keyed by the image's name and this script's hash;
+#      `docker save | zstd` file per image, keyed by the image's name and this script's hash
+#      (its code: comment lines do not count);
 #   4. built from Debian packages under the image's exact name, then saved to the cache.
 # So the project's Dockerfiles and compose.yaml stay what a user with Docker Hub runs.
 #
@@ -32,7 +33,8 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-script_hash=$(sha256sum "$0" | cut -c1-16)
+# The recipes' version: the script without its comment lines, so documenting it rebuilds nothing.
+script_hash=$(grep -v '^[[:space:]]*#' "$0" | sha256sum | cut -c1-16)
 cache_dir=${BASE_IMAGE_CACHE:-/var/cache/federated-api-images}
 pull_timeout=${PULL_TIMEOUT:-20}
 node_major=${NODE_MAJOR:-26}
@@ -89,6 +91,16 @@ build_context=""
 cleanup() { [ -z "$build_context" ] || rm -rf "$build_context"; }
 trap cleanup EXIT
 
+# docker build, quiet unless it fails (the CLI's legacy builder also warns on every run).
+docker_build() {
+  local tag=$1 context=$2 output
+  output=$(docker build --tag "$tag" "$context" 2>&1) || {
+    echo "$output" | tail -n 40 >&2
+    say "building $tag failed"
+    exit 1
+  }
+}
+
 new_context() {
   rm -rf "$build_context"
   build_context=$(mktemp -d /tmp/stand-in-context.XXXXXX)
@@ -119,7 +131,7 @@ ENV LANG=C.UTF-8
 LABEL $label=$script_hash
 DOCKERFILE
   rm "$build_context/rootfs.tar"
-  docker build --quiet --tag "$rootfs_image" "$build_context" >/dev/null
+  docker_build "$rootfs_image" "$build_context"
   docker image rm "$rootfs_image-bare" >/dev/null
 }
 
@@ -254,7 +266,7 @@ build_stand_in() {
       dockerfile_hive_gateway "$version" "$router_runtime" >"$build_context/Dockerfile"
       ;;
   esac
-  docker build --quiet --tag "$image" "$build_context" >/dev/null
+  docker_build "$image" "$build_context"
 }
 
 provide() {
@@ -290,3 +302,7 @@ docker version --format '{{.Server.Version}}' >/dev/null || { say "no Docker eng
 if [ $# -gt 0 ]; then images=("$@"); else mapfile -t images < <(discover_images | sort -u); fi
 [ "${#images[@]}" -gt 0 ] || { say "no base images found"; exit 1; }
 for image in "${images[@]}"; do provide "$image"; done
+# Stand-ins of earlier versions of this script, replaced above, are left untagged: remove them.
+docker image prune --force --filter "label=$label" >/dev/null
+docker image ls --format '{{.Repository}}:{{.Tag}}' "${rootfs_image%:*}" |
+  { grep -v ":$script_hash\$" || true; } | xargs -r docker image rm >/dev/null
