@@ -36,6 +36,12 @@ def engine_answers() -> bool:
     return status.returncode == 0
 
 
+def run_showing_progress(command: list[str], timeout: float) -> None:
+    """The engine and base image scripts report what they do on stderr: shown as it happens."""
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL, timeout=timeout)
+    assert completed.returncode == 0, f"{' '.join(command)} exited {completed.returncode}"
+
+
 def compose_environment(router_port: int) -> dict[str, str]:
     """Only what compose needs from the shell: the caller's variables (CI's DATABASE_URL, a
     LOG_LEVEL) would otherwise override the env file in compose.yaml's `${...}`."""
@@ -57,9 +63,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeProject
     try:
         with STEPS.step("engine: install if missing, start dockerd"):
             started_engine = not engine_answers()
-            run([str(REPO_ROOT / "scripts" / "docker_engine.sh"), "start"], timeout=900)
+            run_showing_progress([str(REPO_ROOT / "scripts" / "docker_engine.sh"), "start"], 900)
         with STEPS.step("base images: pull, cache or build stand-ins"):
-            run([str(REPO_ROOT / "scripts" / "build_base_images.sh")], timeout=1500)
+            run_showing_progress([str(REPO_ROOT / "scripts" / "build_base_images.sh")], 1500)
         with STEPS.step("env file with fresh secrets (scripts/compose_env.py)"):
             run(["python3", str(REPO_ROOT / "scripts" / "compose_env.py"), str(env_file)])
             # A run killed before its teardown left its project behind: start from nothing.
