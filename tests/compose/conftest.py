@@ -10,7 +10,6 @@ stopped if this session started it. Needs root, as the engine does; without it t
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from collections.abc import Iterator
 from typing import Any
@@ -18,15 +17,13 @@ from typing import Any
 import pytest
 
 from tests.compose.stack import REPO_ROOT, ComposeProject, StepLog, run
+from tests.support.reporting import call_failed, pytest_runtest_makereport
+from tests.support.stack import free_port
+
+__all__ = ["pytest_runtest_makereport"]
 
 PROJECT_NAME = "federated-api-compose-test"
 STEPS = StepLog()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def engine_answers() -> bool:
@@ -48,7 +45,13 @@ def compose_environment(router_port: int) -> dict[str, str]:
     kept = {
         name: os.environ[name] for name in ("PATH", "HOME", "DOCKER_HOST") if name in os.environ
     }
-    return {**kept, "ROUTER_BIND_ADDRESS": "127.0.0.1", "ROUTER_PUBLISHED_PORT": str(router_port)}
+    return {
+        **kept,
+        "ROUTER_BIND_ADDRESS": "127.0.0.1",
+        "ROUTER_PUBLISHED_PORT": str(router_port),
+        # The outage tests keep four writers busy for seconds: hundreds of posts by one user.
+        "RATE_LIMIT_POST_CREATE_PER_USER": "100000/h",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -99,16 +102,8 @@ def _print_logs_on_failure(
     request: pytest.FixtureRequest, project: ComposeProject
 ) -> Iterator[None]:
     yield
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
+    if call_failed(request):
         print(project.compose("logs", "--tail", "60", "--no-color", check=False))
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -21,11 +21,8 @@ from typing import Any
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-OPERATIONS_DOCUMENT = "\n".join(
-    path.read_text() for path in sorted((REPO_ROOT / "schema" / "operations").glob("*.graphql"))
-)
-PASSWORD = "correct horse battery staple"
+from tests.support.client import OPERATIONS_DOCUMENT
+from tests.support.stack import REPO_ROOT
 
 
 @dataclass
@@ -174,7 +171,3 @@ class ComposeProject:
         response = send(f"{self.router_url}/graphql", json=payload, headers=headers, timeout=30)
         assert response.status_code == 200, (response.status_code, response.text[:500])
         return response.json()
-
-
-def error_codes(body: dict[str, Any]) -> list[str | None]:
-    return [error.get("extensions", {}).get("code") for error in body.get("errors") or []]

@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from tests.compose.conftest import STEPS
-from tests.compose.stack import PASSWORD, ComposeProject, error_codes, run
+from tests.compose.stack import ComposeProject, run
+from tests.support.client import PASSWORD, error_codes
 
 SUBGRAPH_SERVICES = ("users", "posts")
 
