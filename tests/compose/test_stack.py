@@ -123,6 +123,15 @@ def test_subgraph_refuses_a_request_without_the_router_secret(
         assert status_from_router_container(f"X-Router-Secret: {secret}") == "200"
 
 
+@pytest.mark.parametrize("service", SUBGRAPH_SERVICES)
+def test_subgraph_runs_as_app_with_one_id_for_user_and_group(
+    project: ComposeProject, service: str
+) -> None:
+    with STEPS.step(f"{service}: runs as app, uid and gid 10001"):
+        identity = project.compose("exec", "-T", service, "id").strip()
+        assert identity.startswith("uid=10001(app) gid=10001(app)"), identity
+
+
 def test_posts_scales_and_survives_the_loss_of_a_replica(project: ComposeProject) -> None:
     account = signup(project)
     access_token = account["access"]
