@@ -1,7 +1,8 @@
 """compose.yaml as a user runs it, checked from the host through the router only.
 
 The tests run in file order on one compose project (conftest.py): a user's journey, what is
-published, the router's secret on the backend network, scaling posts and losing a replica,
+published, the router's secret on the backend network, the subgraphs' user and group ids,
+scaling posts and losing a replica,
 PostgreSQL restarted and killed under writes, and last a clean `docker compose down`.
 """
 
