@@ -108,6 +108,13 @@ test-hardening: install ## Router limits, CSRF, fuzzing, hostile input, races an
 test-deploy: install ## compose.yaml and the Dockerfiles, checked and replayed without Docker
 	$(PYTEST) -q tests/deploy
 
+# compose.yaml for real (root): starts a Docker engine when none answers (scripts/docker_engine.sh),
+# provides the base images (scripts/build_base_images.sh), builds the images, runs the stack and
+# checks it through the router, then removes all it created. -s: each step prints as it ends.
+.PHONY: test-compose
+test-compose: $(PYTHON_INSTALLED) ## compose.yaml run for real in Docker, checked through the router (root)
+	$(PYTEST) -q -s tests/compose
+
 # The fuzzing test at length: FUZZ_EXAMPLES operations per root field, generation mode and caller
 # (a few thousand in all). The report is printed; FUZZ_REPORT=path also writes it to a file.
 FUZZ_EXAMPLES ?= 40
