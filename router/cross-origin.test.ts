@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
-import { corsOptions, CSRF_HEADER } from './cross-origin.ts';
+import { corsOptions, CSRF_HEADER, useVaryOnOrigin } from './cross-origin.ts';
 
 const fromOrigin = (origin?: string) =>
   new Request('http://router/graphql', { method: 'OPTIONS', headers: origin === undefined ? {} : { origin } });
@@ -45,5 +45,19 @@ test('an unlisted origin, Origin: null or no Origin get no CORS headers, never "
     for (const origin of ['https://evil.example', 'null', 'https://app.example.evil.example', undefined]) {
       assert.equal(corsHeaders(origins, origin), null, `${origins} / ${origin}`);
     }
+  }
+});
+
+test('every response varies on Origin once origins are configured, and says so once', () => {
+  const plugin = useVaryOnOrigin() as any;
+  for (const [before, after] of [
+    [null, 'Origin'],
+    ['Accept-Encoding', 'Accept-Encoding, Origin'],
+    ['Origin', 'Origin'],
+    ['accept-encoding, origin', 'accept-encoding, origin'],
+  ]) {
+    const response = new Response('{}', before === null ? {} : { headers: { vary: before } });
+    plugin.onResponse({ response });
+    assert.equal(response.headers.get('vary'), after);
   }
 });

@@ -1,4 +1,5 @@
 /** Cross-origin browser access (CORS) and the header that keeps cross-site requests out (CSRF). */
+import type { GatewayPlugin } from '@graphql-hive/gateway';
 
 // Browsers send "simple" requests (GET, or POST as a form or text/plain) cross-site without asking
 // CORS first. Such a request must carry this header, which no HTML form can set and which forces
@@ -26,5 +27,19 @@ export function corsOptions(origins: readonly string[]) {
   return (request: Request) => {
     const origin = request.headers.get('origin');
     return origin !== null && origins.includes(origin) ? options : (false as const);
+  };
+}
+
+/**
+ * `Vary: Origin` on every response once origins are configured: whether a response carries CORS
+ * headers depends on the request's Origin, so a shared cache (GET queries) must not hand one
+ * origin's response to another. The server adds it itself only when several origins are listed.
+ */
+export function useVaryOnOrigin(): GatewayPlugin {
+  return {
+    onResponse({ response }) {
+      const vary = response.headers.get('vary') ?? '';
+      if (!/(^|,)\s*origin\s*(,|$)/i.test(vary)) response.headers.append('vary', 'Origin');
+    },
   };
 }

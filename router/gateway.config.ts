@@ -21,7 +21,7 @@ import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime'
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { jwtOptions } from './auth.ts';
 import { clientAddressResolver } from './client-address.ts';
-import { corsOptions, CSRF_HEADER } from './cross-origin.ts';
+import { corsOptions, CSRF_HEADER, useVaryOnOrigin } from './cross-origin.ts';
 import { asValidationError } from './errors.ts';
 import { graphiqlOptions } from './graphiql.ts';
 import { createLogger } from './logging.ts';
@@ -93,6 +93,7 @@ export const gatewayConfig = defineConfig({
     useSubgraphFailureErrors({ hideCallDetails: !settings.development }),
     // "Did you mean ...?" names schema members: hidden in production, from every error.
     ...(settings.development ? [] : [useHiddenSuggestions()]),
+    ...(settings.corsOrigins.length > 0 ? [useVaryOnOrigin()] : []),
     // (cast: router-runtime's typings resolve the gateway types through a different module mode,
     // which tsc reports as a Logger mismatch)
     ...(settings.exposeQueryPlan ? [useQueryPlan({ expose: true }) as unknown as GatewayPlugin] : []),

@@ -19,9 +19,9 @@ from typing import Any
 
 import environ
 from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
     SECRET_KEY_MIN_LENGTH,
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
-    _check_secret_key,
 )
 from django.core.exceptions import ImproperlyConfigured
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -56,6 +56,15 @@ def pem_from_env(value: str | None) -> str | None:
     return value.replace("\\n", "\n") if value else None
 
 
+def is_strong_secret_key(secret_key: str) -> bool:
+    """Django's own criteria for check W009 (its public thresholds; the check itself is private)."""
+    return (
+        len(secret_key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(secret_key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not secret_key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 def strong_secret_key(env: environ.Env, *, debug: bool) -> str:
     """SECRET_KEY; with DEBUG off it must pass Django's own test of a strong key (check W009).
 
@@ -65,7 +74,7 @@ def strong_secret_key(env: environ.Env, *, debug: bool) -> str:
     secret_key = required(
         env, "SECRET_KEY", debug=debug, development_default=INSECURE_DEVELOPMENT_SECRET_KEY
     )
-    if not debug and not _check_secret_key(secret_key):
+    if not debug and not is_strong_secret_key(secret_key):
         raise ImproperlyConfigured(
             f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters, "
             f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, when DEBUG is off "

@@ -30,6 +30,9 @@ JWKS_REFETCH_INTERVAL_SECONDS = 30.0
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "token_type", "id"]
 
 logger = logging.getLogger(__name__)
+# What fetching a JWKS can raise: unreachable or failing (PyJWKClientError), no usable key
+# (PyJWKSetError), a body that is not JSON (ValueError).
+JWKS_FETCH_ERRORS = (jwt.PyJWTError, ValueError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class AccessTokenVerifier:
         self._keys_by_id: dict[str | None, Any] = {}
         self._jwks_fetched_at = float("-inf")
         self._jwks_loaded_at = float("-inf")
+        self._jwks_failed_at = float("-inf")
         self._jwks_fetch_lock = threading.Lock()
         self._jwks_background_refresh: threading.Thread | None = None
         self._jwks_client: jwt.PyJWKClient | None = None
@@ -137,15 +141,25 @@ class AccessTokenVerifier:
             if key_id not in self._keys_by_id:
                 # urllib blocks: keep the event loop free while the (rare) fetch runs.
                 await asyncio.to_thread(self._refresh_jwks_for, key_id)
-            elif time.monotonic() - self._jwks_loaded_at >= self.config.jwks_refresh_seconds:
+            elif self._jwks_refresh_due():
                 self._start_background_refresh()
         return self._known_key(key_id)
+
+    def _jwks_refresh_due(self) -> bool:
+        now = time.monotonic()
+        # After a failed attempt the next one waits like an unknown-key refetch does, so an issuer
+        # that is down is not asked again on every request.
+        return (
+            now - self._jwks_loaded_at >= self.config.jwks_refresh_seconds
+            and now - self._jwks_failed_at >= JWKS_REFETCH_INTERVAL_SECONDS
+        )
 
     def _start_background_refresh(self) -> None:
         """Fetch the JWKS again without making this request wait; one refresh at a time."""
         running = self._jwks_background_refresh
         if running is not None and running.is_alive():
             return
+        self._jwks_fetched_at = time.monotonic()
         self._jwks_background_refresh = threading.Thread(
             target=self._refresh_jwks_in_background, name="jwks-refresh", daemon=True
         )
@@ -153,10 +167,10 @@ class AccessTokenVerifier:
 
     def _refresh_jwks_in_background(self) -> None:
         with self._jwks_fetch_lock:
-            self._jwks_fetched_at = time.monotonic()
             try:
                 self._load_jwks()
-            except jwt.PyJWTError as error:
+            except JWKS_FETCH_ERRORS as error:
+                self._jwks_failed_at = time.monotonic()
                 # The keys in hand stay: an issuer that is slow or down must not stop verification.
                 logger.warning("JWKS refresh failed, keeping the last key set: %s", error)
 
@@ -172,7 +186,7 @@ class AccessTokenVerifier:
             self._jwks_fetched_at = now
             try:
                 self._load_jwks()
-            except jwt.PyJWKClientError:
+            except JWKS_FETCH_ERRORS:
                 raise Unauthenticated("Cannot fetch the token signing keys") from None
 
     def _load_jwks(self) -> None:
