@@ -3,29 +3,45 @@
 With Django's Argon2 defaults (100 MiB, 8 lanes) every hash allocates 100 MiB, and every request
 hashes in a thread of its own: a burst of logins would allocate 100 MiB per login at once, enough
 to have a worker killed under a container's memory limit. Here each hash uses OWASP's Argon2id
-minimum (19 MiB, 2 passes, 1 lane: the Password Storage Cheat Sheet), and at most
-PASSWORD_HASHING_CONCURRENCY hashes run at once per process; the others wait for a slot. A hash
-stored with other parameters is verified with its own (100 MiB for Django's defaults) until the
-login re-hashes it.
+minimum (19 MiB, 2 passes, 1 lane: the Password Storage Cheat Sheet), and the hashes of a process
+run in a pool of PASSWORD_HASHING_CONCURRENCY threads; other requests wait for one to be free.
+
+A pool of threads, not a limit on the requests' own threads: glibc keeps the 19 MiB a thread has
+freed in that thread's memory arena for its next allocation, so hashes spread over 25 request
+threads held 25 x 19 MiB resident, even two at a time. The pool's few threads reuse theirs.
+
+A hash stored with other parameters is verified with its own (100 MiB for Django's defaults) until
+the login re-hashes it.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
+Result = TypeVar("Result")
+
 
 @cache
-def hashing_slots() -> threading.BoundedSemaphore:
-    """The process's hashing slots: a hash holds one while it runs."""
-    return threading.BoundedSemaphore(settings.PASSWORD_HASHING_CONCURRENCY)
+def hashing_threads() -> ThreadPoolExecutor:
+    """The process's password-hashing threads."""
+    return ThreadPoolExecutor(
+        max_workers=settings.PASSWORD_HASHING_CONCURRENCY, thread_name_prefix="password-hashing"
+    )
+
+
+def _in_hashing_thread(function: Callable[..., Result], *args: object) -> Result:
+    """Run `function(*args)` in a hashing thread and wait for its result (or exception)."""
+    return hashing_threads().submit(function, *args).result()
 
 
 class BoundedArgon2PasswordHasher(Argon2PasswordHasher):
-    """Argon2id with OWASP's parameters, a limited number of hashes at a time.
+    """Argon2id with OWASP's parameters, in the process's few hashing threads.
 
     The algorithm name stays `argon2`: hashes made with Django's defaults are the same format and
     verify here with the parameters they carry, and `must_update` (parameters differ) has Django
@@ -37,9 +53,7 @@ class BoundedArgon2PasswordHasher(Argon2PasswordHasher):
     parallelism = 1
 
     def encode(self, password: str, salt: str) -> str:
-        with hashing_slots():
-            return super().encode(password, salt)
+        return _in_hashing_thread(super().encode, password, salt)
 
     def verify(self, password: str, encoded: str) -> bool:
-        with hashing_slots():
-            return super().verify(password, encoded)
+        return _in_hashing_thread(super().verify, password, encoded)

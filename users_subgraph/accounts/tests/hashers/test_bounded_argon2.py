@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import argon2
+import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
 
 from accounts.hashers import BoundedArgon2PasswordHasher
@@ -43,9 +44,11 @@ def test_hashes_made_with_djangos_defaults_verify_through_the_bounded_hasher(set
     assert not hasher.must_update(make_password("new password"))
 
 
-def test_at_most_the_configured_number_of_hashes_run_at_once(settings, monkeypatch) -> None:
+def test_hashes_run_at_most_two_at_once_in_two_threads(settings, monkeypatch) -> None:
+    """However many requests hash at once: two threads, so two memory arenas (accounts.hashers)."""
     running = 0
     most_running = 0
+    hashing_threads: set[int] = set()
     lock = threading.Lock()
 
     def slow_hash(self: Argon2PasswordHasher, password: str, salt: str) -> str:
@@ -53,16 +56,28 @@ def test_at_most_the_configured_number_of_hashes_run_at_once(settings, monkeypat
         with lock:
             running += 1
             most_running = max(most_running, running)
+            hashing_threads.add(threading.get_ident())
         time.sleep(0.05)
         with lock:
             running -= 1
-        return "argon2$..."
+        return f"argon2${password}"
 
     monkeypatch.setattr(Argon2PasswordHasher, "encode", slow_hash)
     hasher = BoundedArgon2PasswordHasher()
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: hasher.encode("password", "salt"), range(8)))
+    with ThreadPoolExecutor(max_workers=8) as requests:
+        results = list(requests.map(lambda index: hasher.encode(f"p{index}", "salt"), range(8)))
 
-    assert results == ["argon2$..."] * 8
+    assert results == [f"argon2$p{index}" for index in range(8)]
     assert most_running == settings.PASSWORD_HASHING_CONCURRENCY == 2
+    assert len(hashing_threads) == 2
+
+
+def test_an_error_in_a_hashing_thread_reaches_the_caller(monkeypatch) -> None:
+    def failing_verify(self: Argon2PasswordHasher, password: str, encoded: str) -> bool:
+        raise ValueError("unreadable hash")
+
+    monkeypatch.setattr(Argon2PasswordHasher, "verify", failing_verify)
+
+    with pytest.raises(ValueError, match="unreadable hash"):
+        BoundedArgon2PasswordHasher().verify("password", "argon2$...")
