@@ -4,7 +4,7 @@ With Django's Argon2 defaults (100 MiB, 8 lanes) every hash allocates 100 MiB, a
 hashes in a thread of its own: a burst of logins would allocate 100 MiB per login at once, enough
 to have a worker killed under a container's memory limit. Here each hash uses OWASP's Argon2id
 minimum (19 MiB, 2 passes, 1 lane: the Password Storage Cheat Sheet), and the hashes of a process
-run in a pool of PASSWORD_HASHING_CONCURRENCY threads; other requests wait for one to be free.
+run in a pool of ARGON2_CONCURRENCY threads; other requests wait for one to be free.
 
 A pool of threads, not a limit on the requests' own threads: glibc keeps the 19 MiB a thread has
 freed in that thread's memory arena for its next allocation, so hashes spread over 25 request
@@ -31,7 +31,7 @@ Result = TypeVar("Result")
 def hashing_threads() -> ThreadPoolExecutor:
     """The process's password-hashing threads."""
     return ThreadPoolExecutor(
-        max_workers=settings.PASSWORD_HASHING_CONCURRENCY, thread_name_prefix="password-hashing"
+        max_workers=settings.ARGON2_CONCURRENCY, thread_name_prefix="password-hashing"
     )
 
 

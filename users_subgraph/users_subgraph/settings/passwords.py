@@ -33,15 +33,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 
 def password_settings(env: environ.Env) -> dict[str, Any]:
-    """The hashers and validators, and PASSWORD_HASHING_CONCURRENCY: how many hashes a process
+    """The hashers and validators, and ARGON2_CONCURRENCY: how many hashes a process
     runs at once (each holds 19 MiB while it runs; the others wait, see accounts.hashers)."""
-    concurrency = env.int("PASSWORD_HASHING_CONCURRENCY", default=2)
+    concurrency = env.int("ARGON2_CONCURRENCY", default=2)
     if concurrency < 1:
-        raise ImproperlyConfigured(
-            f"PASSWORD_HASHING_CONCURRENCY must be at least 1, not {concurrency}"
-        )
+        raise ImproperlyConfigured(f"ARGON2_CONCURRENCY must be at least 1, not {concurrency}")
     return {
         "PASSWORD_HASHERS": PASSWORD_HASHERS,
-        "PASSWORD_HASHING_CONCURRENCY": concurrency,
+        "ARGON2_CONCURRENCY": concurrency,
         "AUTH_PASSWORD_VALIDATORS": AUTH_PASSWORD_VALIDATORS,
     }

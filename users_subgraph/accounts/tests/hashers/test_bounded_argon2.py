@@ -69,7 +69,7 @@ def test_hashes_run_at_most_two_at_once_in_two_threads(settings, monkeypatch) ->
         results = list(requests.map(lambda index: hasher.encode(f"p{index}", "salt"), range(8)))
 
     assert results == [f"argon2$p{index}" for index in range(8)]
-    assert most_running == settings.PASSWORD_HASHING_CONCURRENCY == 2
+    assert most_running == settings.ARGON2_CONCURRENCY == 2
     assert len(hashing_threads) == 2
 
 

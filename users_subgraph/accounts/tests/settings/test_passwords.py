@@ -1,4 +1,4 @@
-"""PASSWORD_HASHING_CONCURRENCY: how many password hashes a process runs at once."""
+"""ARGON2_CONCURRENCY: how many password hashes a process runs at once."""
 
 from __future__ import annotations
 
@@ -16,16 +16,16 @@ def environment(**variables: str) -> environ.Env:
 
 
 def test_two_hashes_at_once_by_default() -> None:
-    assert password_settings(environment())["PASSWORD_HASHING_CONCURRENCY"] == 2
+    assert password_settings(environment())["ARGON2_CONCURRENCY"] == 2
 
 
 def test_the_environment_sets_the_concurrency() -> None:
-    settings = password_settings(environment(PASSWORD_HASHING_CONCURRENCY="4"))
+    settings = password_settings(environment(ARGON2_CONCURRENCY="4"))
 
-    assert settings["PASSWORD_HASHING_CONCURRENCY"] == 4
+    assert settings["ARGON2_CONCURRENCY"] == 4
 
 
 @pytest.mark.parametrize("value", ["0", "-1"])
 def test_a_concurrency_below_one_stops_start_up(value: str) -> None:
-    with pytest.raises(ImproperlyConfigured, match="PASSWORD_HASHING_CONCURRENCY"):
-        password_settings(environment(PASSWORD_HASHING_CONCURRENCY=value))
+    with pytest.raises(ImproperlyConfigured, match="ARGON2_CONCURRENCY"):
+        password_settings(environment(ARGON2_CONCURRENCY=value))
