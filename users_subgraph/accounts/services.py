@@ -115,6 +115,7 @@ def user_login(*, email: str, password: str, client_address: str) -> Authenticat
         user = user_get_by_email(email=email)
         _release_database_connection()
         if user is None:
+            # As long as checking a password: the response time does not tell the email is unknown.
             User().set_password(password)
             raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
         # Inactive users too get the one message, after their password was checked.
@@ -126,7 +127,7 @@ def user_login(*, email: str, password: str, client_address: str) -> Authenticat
 def _release_database_connection() -> None:
     """Give this thread's database connection back to the pool before hashing a password.
 
-    A hash takes a while, longer when it waits for a free hashing slot (accounts.hashers): a burst
+    A hash takes a while, longer when it waits for a free hashing thread (accounts.hashers): a burst
     of logins holding their connections meanwhile would take the whole pool, and the requests
     still waiting for one would fail after the pool's timeout. The next query takes one again.
     Inside a transaction the connection must stay.
