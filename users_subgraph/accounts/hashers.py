@@ -7,8 +7,9 @@ minimum (19 MiB, 2 passes, 1 lane: the Password Storage Cheat Sheet), and the ha
 run in a pool of ARGON2_CONCURRENCY threads; other requests wait for one to be free.
 
 A pool of threads, not a limit on the requests' own threads: glibc keeps the 19 MiB a thread has
-freed in that thread's memory arena for its next allocation, so hashes spread over 25 request
-threads held 25 x 19 MiB resident, even two at a time. The pool's few threads reuse theirs.
+freed in that thread's memory arena for its next allocation, so hashes run in the requests' own
+threads keep up to 19 MiB resident per thread (over 300 MB for 25 concurrent logins), even two at a
+time. The pool's few threads reuse theirs.
 
 A hash stored with other parameters is verified with its own (100 MiB for Django's defaults) until
 the login re-hashes it.
