@@ -16,18 +16,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import rate_limits as account_limits
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, EMAIL_MAX_LENGTH, User
-from accounts.selectors import user_get
+from accounts.selectors import user_get, user_get_by_email
 from accounts.tokens import UserRefreshToken
 from accounts.validators import PASSWORD_MAX_LENGTH
 from subgraph_kit import rate_limits
@@ -104,19 +103,37 @@ def _user_signup(*, email: str, password: str) -> Authentication:
 def user_login(*, email: str, password: str, client_address: str) -> Authentication:
     """Check credentials and issue tokens; one message for every wrong credential.
 
-    An unknown email still costs one password hash (Django's ModelBackend does it), so neither the
-    message nor the response time tells whether an account exists.
+    An unknown email still costs one password hash, so neither the message nor the response time
+    tells whether an account exists. A password hashed with other parameters or another hasher
+    than the first of PASSWORD_HASHERS is re-hashed with it on success (Django's check_password).
     """
     email = User.objects.normalize_email(email)
     with _password_attempt(email=email, client_address=client_address):
         if len(password) > PASSWORD_MAX_LENGTH:
             # No stored password can be this long: refuse before spending time hashing it.
             raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
-        user = authenticate(email=email, password=password)
-        # ModelBackend returns None for inactive users too, after checking their password.
+        user = user_get_by_email(email=email)
+        _release_database_connection()
         if user is None:
+            # As long as checking a password: the response time does not tell the email is unknown.
+            User().set_password(password)
+            raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
+        # Inactive users too get the one message, after their password was checked.
+        if not user.check_password(password) or not user.is_active:
             raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
         return Authentication(user=user, tokens=token_pair_issue(user=user))
+
+
+def _release_database_connection() -> None:
+    """Give this thread's database connection back to the pool before hashing a password.
+
+    A hash takes a while, longer when it waits for a free hashing thread (accounts.hashers): a burst
+    of logins holding their connections meanwhile would take the whole pool, and the requests
+    still waiting for one would fail after the pool's timeout. The next query takes one again.
+    Inside a transaction the connection must stay.
+    """
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 @contextmanager

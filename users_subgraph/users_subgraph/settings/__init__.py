@@ -1,13 +1,14 @@
 """Settings of the users subgraph, read from the environment (docs/configuration.md).
 
 What the subgraphs share (core, apps, database, static files, CORS, logging) comes from
-`subgraph_kit.settings`; this module adds the user model, password rules, token signing and the
-rate limits of the authentication mutations.
+`subgraph_kit.settings`; this module adds the user model, password hashing and rules, token
+signing and the rate limits of the authentication mutations.
 """
 
 from pathlib import Path
 
 from subgraph_kit.settings import load_environment, subgraph_settings
+from users_subgraph.settings.passwords import password_settings
 from users_subgraph.settings.rate_limits import rate_limit_settings
 from users_subgraph.settings.token_signing import token_signing_settings
 
@@ -32,25 +33,6 @@ globals().update(
     )
 )
 globals().update(rate_limit_settings(_env))
+globals().update(password_settings(_env))
 
 AUTH_USER_MODEL = "accounts.User"
-
-# Argon2 hashes new passwords; the others still verify hashes made before (and are upgraded).
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
-    },
-    # At most 128 characters.
-    {"NAME": "accounts.validators.MaximumLengthValidator"},
-    {"NAME": "accounts.validators.NotOnlyWhitespaceValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from unittest import mock
 
+import argon2
 import pytest
-from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.hashers import Argon2PasswordHasher, MD5PasswordHasher
 
 from accounts.services import EMAIL_NOT_VERIFIED_MESSAGE, INVALID_CREDENTIALS_MESSAGE
 from accounts.tests.conftest import PASSWORD
 from accounts.tests.operations import LOGIN, ME
 from subgraph_kit.testing import error_codes
+from users_subgraph.settings.passwords import PASSWORD_HASHERS
 
 
 def login_variables(email: str, password: str = PASSWORD) -> dict[str, object]:
@@ -94,3 +96,20 @@ def test_an_unverified_superuser_can_log_in(graphql, create_user) -> None:
     body = graphql(LOGIN, login_variables("root@example.com"))
 
     assert "errors" not in body, body
+
+
+def test_a_password_hashed_with_djangos_argon2_defaults_logs_in_and_is_upgraded(
+    graphql, user, settings
+) -> None:
+    settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    # What Django's own Argon2 hasher stored before: 100 MiB, 8 lanes.
+    user.password = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+
+    body = graphql(LOGIN, login_variables("ada@example.com"))
+
+    assert "errors" not in body, body
+    user.refresh_from_db()
+    parameters = argon2.extract_parameters(user.password.removeprefix("argon2"))
+    assert (parameters.memory_cost, parameters.time_cost, parameters.parallelism) == (19456, 2, 1)
+    assert "errors" not in graphql(LOGIN, login_variables("ada@example.com"))
