@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import persisted_documents
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = REPO_ROOT / "schema"
 SUBGRAPHS = {"users": REPO_ROOT / "users_subgraph", "posts": REPO_ROOT / "posts_subgraph"}
@@ -51,7 +53,7 @@ def write() -> int:
     for name, service_dir in SUBGRAPHS.items():
         (SCHEMA_DIR / f"{name}.graphql").write_text(export_subgraph_sdl(service_dir))
         print(f"wrote schema/{name}.graphql")
-    return run_composer()
+    return run_composer() or persisted_documents.write()
 
 
 def check() -> int:
@@ -76,7 +78,7 @@ def check() -> int:
         )
         return 1
     print("subgraph SDL files match the code")
-    return run_composer("--check")
+    return max(run_composer("--check"), persisted_documents.check())
 
 
 if __name__ == "__main__":
