@@ -1,4 +1,4 @@
 """Benchmark of the federated stack against the Django monolith it replaces (`make bench`).
 
-`python -m bench --help` lists the options; README.md ("Benchmark") explains the scenarios.
+`python -m bench --help` lists the options; bench/README.md explains the scenarios.
 """

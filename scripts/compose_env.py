@@ -12,7 +12,7 @@ Usage:
 
 Needs only Python 3 and the `openssl` command, not the project's virtualenv: a host that runs
 the stack in Docker has no other reason to install it. Writing never replaces an existing file:
-secrets are generated once, then rotated on purpose (README.md, "Deploy").
+secrets are generated once, then rotated on purpose (docs/deploy.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 # One PostgreSQL server, one database per service, each owned by the service's own role, which
 # can connect to that database only. The postgres image runs this once, on an empty data volume
 # (compose.yaml mounts it into /docker-entrypoint-initdb.d); later password changes need
-# ALTER ROLE (see the deploy notes in README.md).
+# ALTER ROLE (docs/deploy.md, "Database passwords").
 set -eu
 
 create_service_database() {

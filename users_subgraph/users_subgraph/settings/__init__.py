@@ -1,4 +1,4 @@
-"""Settings of the users subgraph, read from the environment (see /work/briefs/users-notes.md).
+"""Settings of the users subgraph, read from the environment (docs/configuration.md).
 
 What the subgraphs share (core, apps, database, static files, CORS, logging) comes from
 `subgraph_kit.settings`; this module adds the user model, password rules, token signing and the

@@ -12,7 +12,7 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-# Production defaults: generous for people, tight for scripts (README.md, "Rate limits").
+# Production defaults: generous for people, tight for scripts (docs/security.md, "Rate limits").
 DEFAULT_RATES = {
     "LOGIN_PER_CLIENT": "20/min",
     "LOGIN_FAILURES_PER_EMAIL_AND_CLIENT": "5/15min",

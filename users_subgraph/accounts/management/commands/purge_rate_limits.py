@@ -1,6 +1,7 @@
 """`python manage.py purge_rate_limits`: delete rate-limit counters that no longer count.
 
-Run it on a schedule, next to simplejwt's `flushexpiredtokens` (README.md, "Scheduled clean-up").
+Run it on a schedule, next to simplejwt's `flushexpiredtokens` (docs/deploy.md, "Scheduled
+clean-up").
 """
 
 from django.core.management.base import BaseCommand

@@ -1,4 +1,4 @@
-"""The clean-up commands to schedule (README.md): `flushexpiredtokens` deletes expired refresh
+"""The clean-up commands to schedule (docs/deploy.md): `flushexpiredtokens` deletes expired refresh
 tokens and their revocations, `purge_rate_limits` the rate-limit counters that no longer count."""
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def test_logging_in_again_after_logout_all_works(graphql, user) -> None:
 
 
 def test_access_tokens_stay_valid_until_they_expire(graphql, user) -> None:
-    # Verification is stateless (README.md, "Token lifetime"): only refreshing stops at once.
+    # Verification is stateless (docs/security.md, "Access tokens stay valid until they expire"):
+    # only refreshing stops at once.
     tokens = log_in(graphql)
 
     graphql(LOGOUT_ALL, access_token=tokens["access"])
