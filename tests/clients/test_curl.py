@@ -76,9 +76,15 @@ def test_curl_runs_each_core_operation_as_a_json_post(stack: Stack) -> None:
     ) == {"logout": True}
 
 
-def test_curl_sends_a_query_as_get(stack: Stack) -> None:
+def test_curl_sends_a_query_as_get_without_extra_headers(stack: Stack) -> None:
+    email = new_email("curl-get")
+    credentials = {"input": {"email": email, "password": PASSWORD}}
+    signup = "mutation($input: SignupInput!) { signup(input: $input) { access } }"
+    token = post(stack, signup, credentials)["signup"]["access"]
     parameters = urlencode({"query": "{ me { email } }"})
-    status, body = curl(f"{stack.router_url}/graphql?{parameters}")
-    assert (status, body) == (200, {"data": {"me": None}}), (
-        f"curl: expected a GET query without extra headers to be answered, got {status}: {body}"
+    status, body = curl(
+        f"{stack.router_url}/graphql?{parameters}", "-H", f"authorization: Bearer {token}"
+    )
+    assert (status, body) == (200, {"data": {"me": {"email": email}}}), (
+        f"curl: expected a GET query without a CSRF header to be answered, got {status}: {body}"
     )

@@ -68,9 +68,22 @@ def test_gql_raises_with_the_error_code(stack: Stack, client: str, transport_cla
 
 @pytest.mark.parametrize(("client", "transport_class"), TRANSPORTS.items(), ids=TRANSPORTS.keys())
 def test_gql_sends_a_batch_in_one_request(stack: Stack, client: str, transport_class: Any) -> None:
-    results = run(
+    emails = [new_email("gql-batch"), new_email("gql-batch")]
+    signups = [
+        GraphQLRequest(SIGNUP, variable_values={"input": {"email": email, "password": PASSWORD}})
+        for email in emails
+    ]
+    results = run(stack, transport_class, lambda session: session.execute_batch(signups))
+    assert [result["signup"]["user"]["email"] for result in results] == emails, (
+        f"{client}: expected one signup result per operation, in order, got {results}"
+    )
+    access_token = results[0]["signup"]["access"]
+    me_and_posts = run(
         stack,
         transport_class,
-        lambda session: session.execute_batch([GraphQLRequest(ME), GraphQLRequest(ME)]),
+        lambda session: session.execute_batch([GraphQLRequest(ME), GraphQLRequest(MY_POSTS)]),
+        Authorization=f"Bearer {access_token}",
     )
-    assert results == [{"me": None}, {"me": None}], f"{client}: expected two results, got {results}"
+    assert me_and_posts == [{"me": {"email": emails[0]}}, {"myPosts": {"totalCount": 0}}], (
+        f"{client}: expected me and myPosts for the bearer, got {me_and_posts}"
+    )

@@ -17,11 +17,12 @@ function urqlClient(recorder, accessToken) {
   });
 }
 
-test('urql (defaults): an anonymous query runs as GET', async () => {
+test('urql (defaults): an anonymous query runs as GET and gets a GraphQL answer', async () => {
   const recorder = recordingFetch();
   const result = await urqlClient(recorder).query(gql(operationText('Me')), {}).toPromise();
-  assert.equal(result.error, undefined, `urql: expected an anonymous Me to answer, got ${result.error}`);
+  assert.equal(result.error?.networkError, undefined, `urql: expected no network error, got ${result.error}`);
   assert.equal(result.data.me, null, 'urql: expected me: null without a token');
+  assert.deepEqual(codesOf(result.error?.graphQLErrors), ['UNAUTHENTICATED'], 'urql: expected UNAUTHENTICATED for an anonymous me');
   assert.deepEqual(
     recorder.requests.map((request) => [request.method, request.status]),
     [['GET', 200]],
@@ -56,4 +57,8 @@ test('urql: errors carry extensions.code in CombinedError.graphQLErrors', async 
   const recorder = recordingFetch();
   const result = await urqlClient(recorder).query(gql(operationText('MyPosts')), {}).toPromise();
   assert.deepEqual(codesOf(result.error?.graphQLErrors), ['UNAUTHENTICATED'], 'urql: expected UNAUTHENTICATED for myPosts without a token');
+  const refused = await urqlClient(recorder)
+    .mutation(gql(operationText('Login')), { input: { email: 'nobody@example.com', password: PASSWORD } })
+    .toPromise();
+  assert.deepEqual(codesOf(refused.error?.graphQLErrors), ['UNAUTHENTICATED'], 'urql: expected UNAUTHENTICATED for a wrong password');
 });
