@@ -16,7 +16,9 @@ export function KnownOperationTypesRule(context: ValidationContext): ASTVisitor 
       context.reportError(
         new GraphQLError(
           `The schema has no ${ROOT_TYPE_NAMES[node.operation]} type: ${node.operation} operations are not supported.`,
-          { nodes: node },
+          // 400 whatever the client accepts: by the GraphQL-over-HTTP spec (`spec: true`) an
+          // application/json client would get 200, and this operation can never run.
+          { nodes: node, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400, spec: false } } },
         ),
       );
     },
@@ -25,7 +27,7 @@ export function KnownOperationTypesRule(context: ValidationContext): ASTVisitor 
 
 /**
  * Refuses an operation whose type the schema lacks during validation, before any planning: HTTP
- * 400 with extensions.code GRAPHQL_VALIDATION_FAILED, like any other invalid operation.
+ * 400 with extensions.code GRAPHQL_VALIDATION_FAILED.
  */
 export function useKnownOperationTypes(): GatewayPlugin {
   return {
