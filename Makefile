@@ -11,18 +11,25 @@ PYTEST := $(VENV)/bin/pytest
 RUFF := $(VENV)/bin/ruff
 PYTHON_INSTALLED := $(VENV)/.installed
 ROUTER_INSTALLED := router/node_modules/.installed
-SERVICES := users posts
+DEV_ENV := .env.development
 
 # The Python found on PATH when python3.11 is not there under that name.
 ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
+# The subgraphs and their folders, from subgraphs.toml (one entry per subgraph).
+SUBGRAPHS := $(shell $(PYTHON) scripts/subgraphs.py names)
+SUBGRAPH_FOLDERS := $(shell $(PYTHON) scripts/subgraphs.py folders)
+ifeq ($(SUBGRAPHS),)
+$(error could not read subgraphs.toml with $(PYTHON) (Python 3.11 is required))
+endif
+
 .PHONY: help
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-$(PYTHON_INSTALLED): requirements-dev.txt users_subgraph/requirements.txt posts_subgraph/requirements.txt subgraph_kit/pyproject.toml
+$(PYTHON_INSTALLED): requirements-dev.txt $(addsuffix /requirements.txt,$(SUBGRAPH_FOLDERS)) subgraph_kit/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -36,24 +43,29 @@ $(ROUTER_INSTALLED): router/package.json router/package-lock.json
 .PHONY: install
 install: $(PYTHON_INSTALLED) $(ROUTER_INSTALLED) ## Create the virtualenv and install Python and router dependencies
 
-.env: | $(PYTHON_INSTALLED)
-	$(PY) scripts/dev_env.py .env
+# The development settings (never the `.env` that docker compose reads).
+$(DEV_ENV): | $(PYTHON_INSTALLED)
+	$(PY) scripts/dev_env.py $(DEV_ENV)
 
 .PHONY: migrate
-migrate: $(PYTHON_INSTALLED) .env ## Apply both services' migrations (SQLite files by default)
-	for service in $(SERVICES); do (cd $${service}_subgraph && ../$(PY) manage.py migrate --no-input -v 0); done
+migrate: $(PYTHON_INSTALLED) $(DEV_ENV) ## Apply every subgraph's migrations (SQLite files by default)
+	for folder in $(SUBGRAPH_FOLDERS); do (cd $$folder && ENV_FILE=../$(DEV_ENV) ../$(PY) manage.py migrate --no-input -v 0); done
 
 .PHONY: schema
 schema: install ## Regenerate schema/*.graphql from the code
-	$(PY) scripts/schema.py write
+	$(PY) -m scripts.schema write
 
 .PHONY: schema-check
 schema-check: install ## Fail when schema/ differs from the code, composition fails or clients break
-	$(PY) scripts/schema.py check
+	$(PY) -m scripts.schema check
+
+.PHONY: schema-accept
+schema-accept: install ## Record the committed schema/api.graphql as the contract clients were given
+	$(PY) -m scripts.schema accept
 
 .PHONY: up
-up: install .env migrate schema ## Run users (4001), posts (4002) and the router (4000) until Ctrl-C
-	$(VENV)/bin/honcho --procfile Procfile start
+up: install $(DEV_ENV) migrate schema ## Run the stack until Ctrl-C (ports: ROUTER_PORT, USERS_PORT, POSTS_PORT)
+	$(PY) -m scripts.up
 
 .PHONY: lint
 lint: $(PYTHON_INSTALLED) ## ruff lint and format check
@@ -69,17 +81,17 @@ format: $(PYTHON_INSTALLED) ## ruff fix and format
 test-kit: $(PYTHON_INSTALLED)
 	cd subgraph_kit && ../$(PYTEST) -q
 
-.PHONY: test-users
-test-users: $(PYTHON_INSTALLED)
-	cd users_subgraph && ../$(PYTEST) -q
-
-.PHONY: test-posts
-test-posts: $(PYTHON_INSTALLED)
-	cd posts_subgraph && ../$(PYTEST) -q
+# test-users, test-posts, ...: one subgraph's own suite.
+define subgraph_test_target
+.PHONY: test-$(1)
+test-$(1): $$(PYTHON_INSTALLED)
+	cd $(2) && ../$$(PYTEST) -q
+endef
+$(foreach index,$(shell seq $(words $(SUBGRAPHS))),$(eval $(call subgraph_test_target,$(word $(index),$(SUBGRAPHS)),$(word $(index),$(SUBGRAPH_FOLDERS)))))
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
-	$(PYTEST) -q tests/e2e tests/schema tests/observability
+	$(PYTEST) -q tests/e2e tests/schema_contract tests/observability tests/development
 
 .PHONY: test-hardening
 test-hardening: install ## Router limits, CSRF, fuzzing, hostile input, races and faults on the real stack
@@ -149,4 +161,4 @@ screenshots: install ## Retake docs/graphiql.png (GraphiQL showing a federated q
 	UPDATE_DOCS_SCREENSHOT=1 $(PYTEST) -q tests/browser/test_graphiql.py
 
 .PHONY: test
-test: install lint test-kit test-users test-posts schema-check test-web-types test-e2e test-clients test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)
+test: install lint test-kit $(addprefix test-,$(SUBGRAPHS)) schema-check test-web-types test-e2e test-clients test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from tests.e2e.stack import REPO_ROOT, free_port
+from tests.support.stack import REPO_ROOT, free_port
 
 POSTGRES_SCRIPT = REPO_ROOT / "scripts" / "postgres.sh"
 SERVER_OPTIONS = "-c shared_preload_libraries=pg_stat_statements"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.stack import REPO_ROOT
+from tests.support.stack import REPO_ROOT
 
 # The targets.
 BASELINE_THROUGHPUT_RATIO_MIN = 0.5

@@ -36,7 +36,7 @@ from bench.scenarios import (
 from bench.scenarios import scenarios as all_scenarios
 from bench.stack import BenchStack
 from subgraph_kit.testing import mint_token
-from tests.e2e.stack import RATE_LIMIT_VARIABLES
+from tests.support.stack import RATE_LIMIT_VARIABLES
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Run again once the tables have grown (`--scale`): scenario 2, its posts part and its baseline,

@@ -18,7 +18,7 @@ import httpx
 from bench.dataset import DatabaseUrls
 from bench.postgres import PostgresServer
 from subgraph_kit.keys import public_key_pem
-from tests.e2e.stack import REPO_ROOT, ServiceProcess, Stack, free_port, production_server
+from tests.support.stack import REPO_ROOT, ServiceProcess, Stack, free_port, production_server
 
 MONOLITH_DATABASE = "bench_monolith"
 

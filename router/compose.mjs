@@ -5,22 +5,18 @@
  *
  *   node compose.mjs          write schema/supergraph.graphql + schema/api.graphql
  *   node compose.mjs --check  (a) committed files are up to date
- *                             (b) no unacknowledged breaking change in api.graphql
- *                                 since SCHEMA_BASE_REF (default HEAD~1)
- *                             (c) schema/operations/*.graphql validate against api.graphql
+ *                             (b) schema/operations/*.graphql validate against api.graphql
+ * (Breaking changes against the accepted api.graphql: scripts/schema_contract.py.)
  *
- * Env: SCHEMA_DIR (default ../schema next to this file), SCHEMA_BASE_REF.
+ * Env: SCHEMA_DIR (default ../schema next to this file).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@theguild/federation-composition';
 import {
   buildASTSchema,
   buildSchema,
-  findBreakingChanges,
-  findDangerousChanges,
   GraphQLError,
   lexicographicSortSchema,
   parse,
@@ -41,8 +37,6 @@ const SUBGRAPHS = [
 const SUPERGRAPH_FILE = 'supergraph.graphql';
 const API_FILE = 'api.graphql';
 const OPERATIONS_DIR = 'operations';
-const ACCEPTED_FILE = 'BREAKING_CHANGES_ACCEPTED.md';
-const COMMIT_TAG = '[breaking-schema]';
 const REGENERATE_HINT = 'run `make schema`';
 
 const HEADER =
@@ -151,95 +145,6 @@ function checkUpToDate(outputs, problems) {
   }
 }
 
-function git(args, options = {}) {
-  return execFileSync('git', args, {
-    cwd: schemaDir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-  });
-}
-
-function gitOk(args) {
-  try {
-    git(args);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const normalize = (text) => text.replace(/\s+/g, ' ').trim();
-
-function checkBreakingChanges(apiPath, problems) {
-  const baseRef = process.env.SCHEMA_BASE_REF || 'HEAD~1';
-  let root;
-  try {
-    root = git(['rev-parse', '--show-toplevel']).trim();
-  } catch {
-    console.log('skip: breaking-change check (not inside a git work tree)');
-    return;
-  }
-  if (!gitOk(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`])) {
-    console.log(`skip: breaking-change check (base ref ${baseRef} does not exist: first commit or shallow clone?)`);
-    return;
-  }
-  const repoPath = relative(root, apiPath).split(sep).join('/');
-  if (!gitOk(['cat-file', '-e', `${baseRef}:${repoPath}`])) {
-    console.log(`skip: breaking-change check (${repoPath} did not exist at ${baseRef})`);
-    return;
-  }
-  if (!existsSync(apiPath)) return; // reported by checkUpToDate
-
-  let oldSchema;
-  let newSchema;
-  try {
-    oldSchema = buildSchema(git(['show', `${baseRef}:${repoPath}`], { maxBuffer: 64 << 20 }));
-  } catch (error) {
-    console.log(`skip: breaking-change check (${repoPath} at ${baseRef} is not a valid schema: ${error.message})`);
-    return;
-  }
-  try {
-    newSchema = buildSchema(readFileSync(apiPath, 'utf8'));
-  } catch (error) {
-    problems.push(`${show(apiPath)}: not a valid schema: ${error.message}`);
-    return;
-  }
-
-  for (const change of findDangerousChanges(oldSchema, newSchema)) {
-    console.log(`warning: dangerous schema change since ${baseRef}: ${change.description}`);
-  }
-  const breaking = findBreakingChanges(oldSchema, newSchema);
-  if (breaking.length === 0) {
-    console.log(`ok: no breaking changes in ${repoPath} since ${baseRef}`);
-    return;
-  }
-
-  const commitMessage = git(['log', '-1', '--format=%B']);
-  if (commitMessage.includes(COMMIT_TAG)) {
-    console.log(`ok: ${breaking.length} breaking change(s) since ${baseRef}, accepted by "${COMMIT_TAG}" in the last commit message:`);
-    for (const change of breaking) console.log(`  - ${change.description}`);
-    return;
-  }
-  const acceptedPath = join(schemaDir, ACCEPTED_FILE);
-  const accepted = existsSync(acceptedPath) ? normalize(readFileSync(acceptedPath, 'utf8')) : '';
-  const unacknowledged = breaking.filter((change) => !accepted.includes(normalize(change.description)));
-  for (const change of breaking) {
-    if (!unacknowledged.includes(change)) console.log(`ok: breaking change accepted in ${ACCEPTED_FILE}: ${change.description}`);
-  }
-  if (unacknowledged.length === 0) return;
-  problems.push(
-    [
-      `${unacknowledged.length} unacknowledged breaking change(s) in ${repoPath} since ${baseRef}:`,
-      ...unacknowledged.map((change) => `    - ${change.description}`),
-      '  Clients may break. If this is intended, acknowledge it in one of two ways:',
-      `    * put ${COMMIT_TAG} in the commit message of the commit that makes the change, or`,
-      `    * copy each line above (the text after "- ", verbatim) into schema/${ACCEPTED_FILE}.`,
-      '  (Base ref: SCHEMA_BASE_REF, default HEAD~1.)',
-    ].join('\n'),
-  );
-}
-
 function checkOperations(apiPath, fallbackApiText, problems) {
   const dir = join(schemaDir, OPERATIONS_DIR);
   const files = existsSync(dir)
@@ -277,7 +182,6 @@ function check() {
   const apiPath = join(schemaDir, API_FILE);
   const problems = [];
   checkUpToDate(outputs, problems);
-  checkBreakingChanges(apiPath, problems);
   checkOperations(apiPath, outputs[API_FILE], problems);
   if (problems.length) {
     fail(['', `Schema check FAILED (${problems.length} problem(s)):`, ...problems.map((p) => `  ${p}`)]);

@@ -12,7 +12,8 @@ Usage:
 
 Needs only Python 3 and the `openssl` command, not the project's virtualenv: a host that runs
 the stack in Docker has no other reason to install it. Writing never replaces an existing file:
-secrets are generated once, then rotated on purpose (docs/deploy.md).
+secrets are generated once, then rotated on purpose (docs/deploy.md). The file is compose's
+alone: `make up` keeps its development settings in .env.development.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ RANDOM_SECRETS = (
     "POSTS_DB_PASSWORD",
 )
 ASSIGNMENT = re.compile(r"^(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
+# What scripts/dev_env.py writes and no compose file has: a development .env from before
+# development moved to .env.development.
+DEVELOPMENT_FILE = re.compile(r"^DEBUG=true$", re.MULTILINE)
 
 
 def openssl(*arguments: str, stdin: str | None = None) -> str:
@@ -123,6 +127,12 @@ def main() -> int:
         return 0
 
     if target.exists():
+        if DEVELOPMENT_FILE.search(target.read_text()):
+            raise SystemExit(
+                f"{target} holds development settings (DEBUG=true) that docker compose would read."
+                f"\n`make up` now keeps them in .env.development: run `mv {target} "
+                f"{target.with_name('.env.development')}`, then run this again."
+            )
         print(f"{target} exists; keeping it")
         return 0
     content = production_env((REPO_ROOT / ".env.example").read_text())

@@ -1,7 +1,7 @@
 """The trusted-documents manifest: every operation the project's own clients send, by id.
 
-    python scripts/persisted_documents.py write   # run by `make schema` (scripts/schema.py)
-    python scripts/persisted_documents.py check   # run by `make schema-check`
+`make schema` (scripts/schema.py) calls `write`, `make schema-check` calls `check`, each with the
+schema folder (schema/, or a test's copy).
 
 The project's clients (the web example, the end-to-end tests) send the operations committed in
 schema/operations/. This writes them to schema/persisted-query-manifest.json in Apollo's
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +35,7 @@ from graphql import (
     visit,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_DIR = REPO_ROOT / "schema"
-OPERATIONS_DIR = SCHEMA_DIR / "operations"
-MANIFEST_PATH = SCHEMA_DIR / "persisted-query-manifest.json"
-API_SCHEMA_PATH = SCHEMA_DIR / "api.graphql"
+MANIFEST_FILE = "persisted-query-manifest.json"
 MANIFEST_FORMAT = "apollo-persisted-query-manifest"
 MANIFEST_VERSION = 1
 
@@ -82,7 +77,7 @@ def operation_body(
     return "\n\n".join(print_ast(node) for node in [operation, *(fragments[n] for n in used)])
 
 
-def manifest_from_operations(operations_dir: Path = OPERATIONS_DIR) -> dict[str, Any]:
+def manifest_from_operations(operations_dir: Path) -> dict[str, Any]:
     """The manifest of every named operation in `operations_dir`/*.graphql, sorted by name."""
     source = "\n".join(path.read_text() for path in sorted(operations_dir.glob("*.graphql")))
     document: DocumentNode = parse(source)
@@ -131,32 +126,32 @@ def entry_problems(entry: dict[str, Any], schema: GraphQLSchema) -> list[str]:
     return problems
 
 
-def write(manifest_path: Path = MANIFEST_PATH) -> int:
-    text = manifest_text(manifest_from_operations())
+def write(schema_dir: Path) -> int:
+    manifest_path = schema_dir / MANIFEST_FILE
+    text = manifest_text(manifest_from_operations(schema_dir / "operations"))
     unchanged = manifest_path.exists() and manifest_path.read_text() == text
     if not unchanged:
         manifest_path.write_text(text)
-    shown = f"schema/{manifest_path.name}"
-    print(f"{'unchanged' if unchanged else 'wrote    '} {shown}")
+    print(f"{'unchanged' if unchanged else 'wrote    '} schema/{MANIFEST_FILE}")
     return 0
 
 
-def check(
-    manifest_path: Path = MANIFEST_PATH,
-    api_schema_path: Path = API_SCHEMA_PATH,
-    operations_dir: Path = OPERATIONS_DIR,
-) -> int:
-    shown = f"schema/{manifest_path.name}"
+def check(schema_dir: Path) -> int:
+    """Print each problem of the committed manifest; 1 if there is any."""
+    manifest_path = schema_dir / MANIFEST_FILE
+    shown = f"schema/{MANIFEST_FILE}"
     if not manifest_path.exists():
         print(f"persisted documents check failed: {shown} is missing; run `make schema`")
         return 1
     committed = json.loads(manifest_path.read_text())
     problems = []
-    if manifest_path.read_text() != manifest_text(manifest_from_operations(operations_dir)):
+    if manifest_path.read_text() != manifest_text(
+        manifest_from_operations(schema_dir / "operations")
+    ):
         problems.append(f"{shown} differs from schema/operations/; run `make schema`")
     if committed.get("format") != MANIFEST_FORMAT or committed.get("version") != MANIFEST_VERSION:
         problems.append(f"{shown} is not a {MANIFEST_FORMAT} version {MANIFEST_VERSION}")
-    schema = build_schema(api_schema_path.read_text())
+    schema = build_schema((schema_dir / "api.graphql").read_text())
     for entry in committed.get("operations", []):
         problems += entry_problems(entry, schema)
     if problems:
@@ -164,12 +159,5 @@ def check(
         print("\n".join(f"  {problem}" for problem in problems))
         return 1
     count = len(committed["operations"])
-    print(f"ok: {count} persisted documents in {shown} validate against {API_SCHEMA_PATH.name}")
+    print(f"ok: {count} persisted documents in {shown} validate against api.graphql")
     return 0
-
-
-if __name__ == "__main__":
-    commands = {"write": write, "check": check}
-    if len(sys.argv) != 2 or sys.argv[1] not in commands:
-        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(commands)}}}")
-    sys.exit(commands[sys.argv[1]]())

@@ -1,12 +1,15 @@
-"""Regenerate or check the committed schema files in schema/.
+"""Regenerate or check the committed schema files in schema/, or accept the API schema.
 
-    python scripts/schema.py write   # what `make schema` runs
-    python scripts/schema.py check   # what `make schema-check` (and so CI) runs
+    python -m scripts.schema write   # what `make schema` runs
+    python -m scripts.schema check   # what `make schema-check` (and so CI) runs
+    python -m scripts.schema accept  # what `make schema-accept` runs (see schema_contract.py)
 
-Each subgraph prints its SDL (`manage.py export_schema`); router/compose.mjs composes them into
-schema/supergraph.graphql and schema/api.graphql and, in check mode, also compares those with the
-committed files, looks for breaking changes against the previous commit and validates
-schema/operations/*.graphql.
+Each subgraph of subgraphs.toml prints its SDL (`manage.py export_schema`); router/compose.mjs
+composes them into schema/supergraph.graphql and schema/api.graphql and, in check mode, also
+compares those with the committed files and validates schema/operations/*.graphql. The check ends
+with the contract: no unacknowledged breaking change since the accepted API schema
+(scripts/schema_contract.py). SCHEMA_DIR names another folder than schema/ (the tests' throwaway
+copies).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import persisted_documents
+from scripts import persisted_documents, schema_contract
+from scripts.subgraphs import REPO_ROOT, load
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_DIR = REPO_ROOT / "schema"
-SUBGRAPHS = {"users": REPO_ROOT / "users_subgraph", "posts": REPO_ROOT / "posts_subgraph"}
+SCHEMA_DIR = Path(os.environ.get("SCHEMA_DIR") or REPO_ROOT / "schema").resolve()
+SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in load().subgraphs}
 
 
 def export_subgraph_sdl(service_dir: Path) -> str:
@@ -48,12 +51,21 @@ def run_composer(*arguments: str) -> int:
     ).returncode
 
 
+def shown(path: Path) -> str:
+    """`path` as the composer prints it: relative to the working directory when inside it."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
 def write() -> int:
     SCHEMA_DIR.mkdir(exist_ok=True)
     for name, service_dir in SUBGRAPHS.items():
-        (SCHEMA_DIR / f"{name}.graphql").write_text(export_subgraph_sdl(service_dir))
-        print(f"wrote schema/{name}.graphql")
-    return run_composer() or persisted_documents.write()
+        path = SCHEMA_DIR / f"{name}.graphql"
+        sdl = export_subgraph_sdl(service_dir)
+        unchanged = path.exists() and path.read_text() == sdl
+        if not unchanged:
+            path.write_text(sdl)
+        print(f"{'unchanged' if unchanged else 'wrote    '} {shown(path)}")
+    return run_composer() or persisted_documents.write(SCHEMA_DIR)
 
 
 def check() -> int:
@@ -78,11 +90,19 @@ def check() -> int:
         )
         return 1
     print("subgraph SDL files match the code")
-    return max(run_composer("--check"), persisted_documents.check())
+    composed = max(run_composer("--check"), persisted_documents.check(SCHEMA_DIR))
+    problems = schema_contract.check(SCHEMA_DIR)
+    if problems:
+        print("\nSchema contract FAILED:", *problems, sep="\n  ")
+    return composed or (1 if problems else 0)
+
+
+def accept() -> int:
+    return schema_contract.accept(SCHEMA_DIR)
 
 
 if __name__ == "__main__":
-    commands = {"write": write, "check": check}
+    commands = {"write": write, "check": check, "accept": accept}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
-        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(commands)}}}")
+        sys.exit(f"usage: python -m scripts.schema {{{'|'.join(commands)}}}")
     sys.exit(commands[sys.argv[1]]())

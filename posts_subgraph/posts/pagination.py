@@ -23,11 +23,10 @@ from django.db.models import Q, QuerySet
 
 from posts.models import Post
 from subgraph_kit.errors import BadUserInput
+from subgraph_kit.pagination import page_size
 
 # The order cursors encode; Post.Meta.ordering and the listing indexes follow it too.
 LISTING_ORDER = ("title", "id")
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +51,7 @@ class PageRequest:
     @classmethod
     def parse(cls, *, first: int | None, after: str | None) -> PageRequest:
         """Validate client arguments; an explicit `first: null` means the default page size."""
-        page_size = DEFAULT_PAGE_SIZE if first is None else first
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise BadUserInput(f"first must be between 1 and {MAX_PAGE_SIZE}")
-        return cls(first=page_size, after=None if after is None else decode_cursor(after))
+        return cls(first=page_size(first), after=None if after is None else decode_cursor(after))
 
 
 @dataclass(frozen=True, slots=True)

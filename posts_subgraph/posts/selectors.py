@@ -21,29 +21,17 @@ from posts.pagination import (
 
 
 def post_list(*, author_id: uuid.UUID | None = None) -> QuerySet[Post]:
-    """Every post, or one author's."""
+    """Every post, or one author's (the viewer's own, for `myPosts`)."""
     posts = Post.objects.all()
     return posts if author_id is None else posts.filter(user_id=author_id)
-
-
-def post_list_for_user(*, user_id: uuid.UUID) -> QuerySet[Post]:
-    return Post.objects.filter(user_id=user_id)
 
 
 async def post_page(*, author_id: uuid.UUID | None, page_request: PageRequest) -> Page:
     return await paginate(post_list(author_id=author_id), page_request)
 
 
-async def post_page_for_user(*, user_id: uuid.UUID, page_request: PageRequest) -> Page:
-    return await paginate(post_list_for_user(user_id=user_id), page_request)
-
-
 async def post_count(*, author_id: uuid.UUID | None) -> int:
     return await post_list(author_id=author_id).acount()
-
-
-async def post_count_for_user(*, user_id: uuid.UUID) -> int:
-    return await post_list_for_user(user_id=user_id).acount()
 
 
 async def post_pages_for_users(

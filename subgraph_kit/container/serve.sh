@@ -1,7 +1,7 @@
 #!/bin/sh
-# Serves a subgraph with uvicorn: the command of both subgraph images (users_subgraph/Dockerfile,
-# posts_subgraph/Dockerfile). Every setting is an environment variable, so compose, a test or an
-# operator changes them without rebuilding:
+# Serves a subgraph with uvicorn: the command of every subgraph image (the Dockerfile beside this
+# file). Every setting is an environment variable, so compose, a test or an operator changes them
+# without rebuilding:
 #   ASGI_APP             the application, e.g. users_subgraph.asgi:application (required)
 #   HOST, PORT           where to listen (0.0.0.0:8000: the container's network interface)
 #   WEB_CONCURRENCY      worker processes (2); each has its own database connection pool

@@ -4,8 +4,10 @@ A service's settings module calls `subgraph_settings(...)` and adds what only it
 
     globals().update(subgraph_settings(service_name="posts", base_dir=BASE_DIR, local_apps=[...]))
 
-Locally the variables come from the repository's `.env` (see `.env.example`); real environment
-variables win over the file. With DEBUG off, a missing secret stops start-up with its name.
+Locally the variables come from the repository's `.env.development` (written by `make up`, see
+`.env.example`; ENV_FILE names another file); real environment variables win over the file. The
+root `.env` is docker compose's, never read here. With DEBUG off, a missing secret stops start-up
+with its name.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ CONSOLE_LOG_HANDLER = "console"
 
 
 def load_environment() -> environ.Env:
-    """The process environment, completed (never overridden) by the `.env` file if there is one."""
-    env_file = Path(os.environ.get("ENV_FILE", REPO_ROOT / ".env"))
+    """The process environment, completed (never overridden) by the development file if any."""
+    env_file = Path(os.environ.get("ENV_FILE", REPO_ROOT / ".env.development"))
     if env_file.is_file():
         environ.Env.read_env(env_file, overwrite=False)
     return environ.Env()

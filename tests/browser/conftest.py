@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, expect, sync_playwright
 
-from tests.e2e.stack import REPO_ROOT, ServiceProcess, Stack, free_port, running_stack
+from tests.support.stack import REPO_ROOT, ServiceProcess, Stack, free_port, running_stack
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Headless, no sandbox (the tests run as root), and nothing that calls home.

@@ -11,8 +11,8 @@ import os
 from playwright.sync_api import Locator, Page, Request, expect
 
 from tests.browser.conftest import REPO_ROOT, VIEWPORT, assert_only_local_requests
-from tests.e2e.conftest import PASSWORD, call, signup
-from tests.e2e.stack import Stack
+from tests.support.client import PASSWORD, call, signup
+from tests.support.stack import Stack
 
 EMAIL = "ada@example.com"
 TITLES = ("Hello, federation", "Posts from one subgraph, authors from another")

@@ -18,8 +18,8 @@ import jwt
 from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import assert_only_local_requests
-from tests.e2e.conftest import PASSWORD, call, error_codes
-from tests.e2e.stack import Stack
+from tests.support.client import PASSWORD, call, error_codes
+from tests.support.stack import Stack
 
 # Where examples/web/src/session.ts keeps the session.
 SESSION_KEY = "web-example.session"

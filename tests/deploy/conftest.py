@@ -1,3 +1,5 @@
-"""The e2e suite's report hook, so fixtures here can print a service's log when its test failed."""
+"""The report hook, so fixtures here can print a service's log when their test failed."""
 
-from tests.e2e.conftest import pytest_runtest_makereport  # noqa: F401
+from tests.support.reporting import pytest_runtest_makereport
+
+__all__ = ["pytest_runtest_makereport"]

@@ -1,8 +1,9 @@
 """Reads the deployment files the way Docker does, so tests can check them and replay them here.
 
-No Docker engine is needed: a Dockerfile is parsed into its instructions (ENV, COPY, RUN, CMD,
-HEALTHCHECK...), an image path is mapped back to the repository file it was copied from, and
-compose.yaml is interpolated from a `.env` the way `docker compose` does.
+No Docker engine is needed: a Dockerfile is parsed into its instructions (ARG, ENV, COPY, RUN,
+CMD, HEALTHCHECK...) with its build arguments expanded, an image path is mapped back to the
+repository file it was copied from, and compose.yaml is interpolated from a `.env` the way
+`docker compose` does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "compose.yaml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
 SUBGRAPHS = ("users", "posts")
+
+# Instructions whose arguments Docker expands $NAME and ${NAME} in, from the ARG and ENV values
+# declared before them; RUN, CMD, ENTRYPOINT and HEALTHCHECK get ARG values as environment
+# variables instead, for the shell or the program to read.
+EXPANDED_KEYWORDS = frozenset(
+    ("ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR")
+)
+DOCKERFILE_VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)\}|(?P<plain>\w+))")
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}
 COMPOSE_VARIABLE = re.compile(
@@ -41,12 +50,16 @@ class Copy:
 
 
 class Dockerfile:
-    """One Dockerfile; only the single-stage, exec-form subset this repository uses."""
+    """One Dockerfile built with `build_args`; only the single-stage, exec-form subset this
+    repository uses. An ARG without a value is empty, as in Docker."""
 
-    def __init__(self, path: Path, context: Path = REPO_ROOT) -> None:
+    def __init__(
+        self, path: Path, context: Path = REPO_ROOT, build_args: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
         self.context = context
-        self.instructions = _instructions(path.read_text())
+        self.build_args = dict(build_args or {})
+        self.instructions = _expanded(_instructions(path.read_text()), self.build_args)
 
     def arguments(self, keyword: str) -> list[str]:
         return [item.arguments for item in self.instructions if item.keyword == keyword]
@@ -62,9 +75,18 @@ class Dockerfile:
             if item is before:
                 break
             if item.keyword == "ENV":
-                for assignment in shlex.split(item.arguments):
-                    name, _, value = assignment.partition("=")
-                    values[name] = value
+                values.update(_env_assignments(item.arguments))
+        return values
+
+    def arguments_in_scope(self, *, before: Instruction) -> dict[str, str]:
+        """The ARG values a RUN step sees in its environment."""
+        values: dict[str, str] = {}
+        for item in self.instructions:
+            if item is before:
+                break
+            if item.keyword == "ARG":
+                name, value = _declared_argument(item, self.build_args)
+                values[name] = value
         return values
 
     @property
@@ -146,6 +168,38 @@ def _instructions(text: str) -> list[Instruction]:
     return instructions
 
 
+def _declared_argument(item: Instruction, build_args: Mapping[str, str]) -> tuple[str, str]:
+    """An ARG's name and value: the build argument given, else its default, else empty."""
+    name, _, default = item.arguments.partition("=")
+    return name, build_args.get(name, default)
+
+
+def _expanded(instructions: list[Instruction], build_args: Mapping[str, str]) -> list[Instruction]:
+    """The instructions with ARG and ENV references expanded where Docker expands them."""
+    values: dict[str, str] = {}
+    expanded = []
+    for item in instructions:
+        arguments = item.arguments
+        if item.keyword in EXPANDED_KEYWORDS:
+            arguments = DOCKERFILE_VARIABLE.sub(
+                lambda match: values.get(match["braced"] or match["plain"], ""), arguments
+            )
+        expanded_item = Instruction(item.keyword, arguments)
+        if item.keyword == "ARG":
+            name, value = _declared_argument(expanded_item, build_args)
+            values[name] = value
+        elif item.keyword == "ENV":
+            values.update(_env_assignments(arguments))
+        expanded.append(expanded_item)
+    return expanded
+
+
+def _env_assignments(arguments: str) -> dict[str, str]:
+    """NAME=value pairs of one ENV instruction."""
+    pairs = (assignment.partition("=") for assignment in shlex.split(arguments))
+    return {name: value for name, _, value in pairs}
+
+
 def _exec_form(arguments: str) -> list[str]:
     command = json.loads(arguments)
     assert isinstance(command, list), f"not an exec-form command: {arguments}"
@@ -153,7 +207,10 @@ def _exec_form(arguments: str) -> list[str]:
 
 
 def subgraph_dockerfile(service: str) -> Dockerfile:
-    return Dockerfile(REPO_ROOT / f"{service}_subgraph" / "Dockerfile")
+    """The Dockerfile compose.yaml builds `service`'s image with, and its build arguments."""
+    build = compose()["services"][service]["build"]
+    context = REPO_ROOT / build["context"]
+    return Dockerfile(context / build["dockerfile"], context, build.get("args"))
 
 
 # ------------------------------------------------------------------------------------ compose

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tests.deploy.specs import (
     REPO_ROOT,
+    Dockerfile,
     Instruction,
     read_dotenv,
     service_environment,
@@ -60,9 +61,14 @@ def subgraph_process_environment(service: str, dotenv: dict[str, str]) -> dict[s
     }
 
 
-def build_step_environment(service: str, step: Instruction) -> dict[str, str]:
-    """The environment of a RUN step during the image build: the ENV lines before it."""
-    return {**host_environment(), **subgraph_dockerfile(service).env(before=step)}
+def build_step_environment(dockerfile: Dockerfile, step: Instruction) -> dict[str, str]:
+    """The environment of a RUN step during the image build: the ARG and ENV lines before it
+    (ENV wins over an ARG of the same name, as in Docker)."""
+    return {
+        **host_environment(),
+        **dockerfile.arguments_in_scope(before=step),
+        **dockerfile.env(before=step),
+    }
 
 
 def replay(command: list[str], *, cwd: Path, env: dict[str, str]) -> None:

@@ -66,6 +66,13 @@ def test_the_stack_is_the_database_two_subgraphs_their_migrations_and_the_router
     }
 
 
+def test_the_project_is_named_so_its_volume_does_not_depend_on_the_folder():
+    # Without `name:`, compose names the project (and so the database volume) after the folder:
+    # the same stack checked out elsewhere would start on an empty database.
+    assert compose()["name"] == "federated-api"
+    assert compose()["volumes"] == {"postgres-data": {}}
+
+
 def test_only_the_router_publishes_a_port_on_loopback_by_default():
     publishing = {name for name, service in SERVICES.items() if service.get("ports")}
     assert publishing == {"router"}
@@ -121,9 +128,11 @@ def test_migrations_run_once_with_the_service_image_and_settings(service):
     assert migrate["build"] == SERVICES[service]["build"]
     assert migrate["image"] == SERVICES[service]["image"]
     assert migrate["environment"] == SERVICES[service]["environment"]
+    # Every subgraph's image comes from the one subgraph Dockerfile, named by SERVICE.
     assert SERVICES[service]["build"] == {
         "context": ".",
-        "dockerfile": f"{service}_subgraph/Dockerfile",
+        "dockerfile": "subgraph_kit/container/Dockerfile",
+        "args": {"SERVICE": service},
     }
 
 

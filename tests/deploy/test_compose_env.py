@@ -62,3 +62,18 @@ def test_rotation_keeps_publishing_the_retired_keys_until_they_are_dropped(tmp_p
     compose_env("--drop-previous-keys", str(target))
     assert read_dotenv(target)["JWT_PREVIOUS_PUBLIC_KEYS"] == ""
     assert read_dotenv(target)["JWT_PRIVATE_KEY"] == rotated["JWT_PRIVATE_KEY"]
+
+
+def test_a_development_env_left_by_an_older_make_up_is_named_not_kept(tmp_path: Path):
+    target = tmp_path / ".env"
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "dev_env.py"), str(target)], check=True
+    )
+    before = target.read_text()
+    refused = subprocess.run(
+        [sys.executable, str(COMPOSE_ENV_SCRIPT), str(target)], capture_output=True, text=True
+    )
+    assert refused.returncode != 0
+    assert "development settings" in refused.stderr
+    assert ".env.development" in refused.stderr
+    assert target.read_text() == before

@@ -1,7 +1,8 @@
-"""The subgraph images are built the way production needs, checked by reading their Dockerfiles.
+"""The subgraph images are built the way production needs, checked by reading their Dockerfile.
 
-Running what they run is test_subgraph_processes.py's job; this checks what only the build shows:
-the base image, the layer order, the user, and what the build context lets in.
+One Dockerfile builds every subgraph's image; compose.yaml names the subgraph with the SERVICE
+build argument. Running what they run is test_subgraph_processes.py's job; this checks what only
+the build shows: the base image, the layer order, the user, and what the build context lets in.
 """
 
 from __future__ import annotations
@@ -14,10 +15,37 @@ import pytest
 from tests.deploy.specs import (
     REPO_ROOT,
     SUBGRAPHS,
+    Dockerfile,
     dockerignore_excludes,
     dockerignore_patterns,
     subgraph_dockerfile,
 )
+from tests.deploy.subgraph_environment import build_step_environment
+
+SERVICE_CHECK = 'test -n "$SERVICE"'
+
+
+def run_service_check(dockerfile: Dockerfile) -> subprocess.CompletedProcess[str]:
+    """The build step that checks SERVICE, replayed with the build arguments `dockerfile` has."""
+    check = dockerfile.run(SERVICE_CHECK)
+    return subprocess.run(
+        ["sh", "-c", check.arguments],
+        env=build_step_environment(dockerfile, check),
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_build_without_a_service_stops_first_and_says_how_to_name_one():
+    named = subgraph_dockerfile("users")
+    unnamed = Dockerfile(named.path, named.context)
+    assert run_service_check(named).returncode == 0
+    refused = run_service_check(unnamed)
+    assert refused.returncode != 0
+    assert "--build-arg SERVICE=users" in refused.stderr
+    # Before any step that reads a subgraph's folder.
+    keywords = [item.keyword for item in unnamed.instructions]
+    assert unnamed.instructions.index(unnamed.run(SERVICE_CHECK)) < keywords.index("COPY")
 
 
 @pytest.mark.parametrize("service", SUBGRAPHS)

@@ -24,7 +24,7 @@ from tests.deploy.subgraph_environment import (
     replay,
     subgraph_process_environment,
 )
-from tests.e2e.stack import free_port
+from tests.support.stack import free_port
 
 POSTGRES_SCRIPT = REPO_ROOT / "scripts" / "postgres.sh"
 INIT_SCRIPT = REPO_ROOT / "deploy" / "postgres" / "init-databases.sh"

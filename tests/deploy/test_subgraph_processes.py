@@ -46,7 +46,8 @@ from tests.deploy.subgraph_environment import (
     replay,
     subgraph_process_environment,
 )
-from tests.e2e.stack import Databases, ServiceProcess, free_port
+from tests.support.reporting import call_failed
+from tests.support.stack import Databases, ServiceProcess, free_port
 
 pytestmark = pytest.mark.skipif(
     not Databases(Path()).uses_postgres,
@@ -113,7 +114,7 @@ def prepare_and_start(
     replay(
         ["sh", "-c", collectstatic.arguments],
         cwd=workdir,
-        env={**build_step_environment(service, collectstatic), "STATIC_ROOT": str(static_root)},
+        env={**build_step_environment(dockerfile, collectstatic), "STATIC_ROOT": str(static_root)},
     )
     replay(compose()["services"][f"{service}-migrate"]["command"], cwd=workdir, env=environment)
     process = ServiceProcess(
@@ -157,8 +158,7 @@ def subgraphs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ru
 def subgraph(request: pytest.FixtureRequest, subgraphs) -> Iterator[RunningSubgraph]:
     running = subgraphs[request.param]
     yield running
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
+    if call_failed(request):
         print(f"----- {running.name} log -----\n{running.process.log_tail()}")
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from tests.e2e.conftest import PASSWORD, call, error_codes, signup
-from tests.e2e.stack import Stack
+from tests.support.client import PASSWORD, call, error_codes, signup
+from tests.support.stack import Stack
 
 NEW_PASSWORD = "another passphrase, longer still"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import PASSWORD, call, error_codes, signup
-from tests.e2e.stack import Stack
+from tests.support.client import PASSWORD, call, error_codes, signup
+from tests.support.stack import Stack
 
 
 def test_signup_login_me_and_posts_across_both_subgraphs(stack: Stack) -> None:

@@ -7,8 +7,8 @@ import uuid
 
 from subgraph_kit.keys import generate_private_key_pem
 from subgraph_kit.testing import mint_token
-from tests.e2e.conftest import call, signup
-from tests.e2e.stack import Stack
+from tests.support.client import call, signup
+from tests.support.stack import Stack
 
 
 def _subgraph_requests(stack: Stack) -> int:

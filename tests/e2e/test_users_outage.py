@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from tests.e2e.conftest import call, error_codes, signup
-from tests.e2e.stack import Stack
+from tests.support.client import call, error_codes, signup
+from tests.support.stack import Stack
 
 
 def test_posts_survive_a_users_outage_and_the_router_recovers(stack: Stack) -> None:

@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 
 from subgraph_kit.router_secret import ROUTER_SECRET_HEADER
-from tests.e2e.stack import RATE_LIMIT_VARIABLES, Stack, running_stack
+from tests.support.reporting import print_stack_logs_on_failure, pytest_runtest_makereport
+from tests.support.stack import RATE_LIMIT_VARIABLES, Stack, running_stack
+
+__all__ = ["print_stack_logs_on_failure", "pytest_runtest_makereport"]
 
 POSTGRES_URL_PREFIXES = ("postgres://", "postgresql://")
 # The users service's rate limits (users_subgraph/users_subgraph/settings/rate_limits.py), off:
@@ -91,18 +94,3 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     for text in config.stash.get(RUN_SUMMARIES, []):
         terminalreporter.write_line("")
         terminalreporter.write_line(text)
-
-
-@pytest.fixture(autouse=True)
-def _print_stack_logs_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed and "stack" in request.fixturenames:
-        print(request.getfixturevalue("stack").logs())
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, call, error_codes, signup
-from tests.e2e.stack import Stack
 from tests.hardening.conftest import RATE_LIMITS_OFF, response_problems, subgraph_headers
+from tests.support.client import PASSWORD, call, error_codes, signup
+from tests.support.stack import Stack
 
 # Replaced by the id of a post the signed-in caller owns, once the stack runs.
 OWN_POST_ID = "00000000-0000-4000-8000-00000000c0de"

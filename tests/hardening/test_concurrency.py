@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import OPERATIONS_DOCUMENT, PASSWORD, call, error_codes, signup
-from tests.e2e.stack import Stack
 from tests.hardening.conftest import RATE_LIMITS_OFF, requires_postgres
+from tests.support.client import OPERATIONS_DOCUMENT, PASSWORD, call, error_codes, signup
+from tests.support.stack import Stack
 
 pytestmark = requires_postgres
 

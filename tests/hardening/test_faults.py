@@ -32,9 +32,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import OPERATIONS_DOCUMENT, call, signup
-from tests.e2e.stack import REPO_ROOT, ServiceProcess, Stack, free_port, running_stack
 from tests.hardening.conftest import LEAK_MARKERS, requires_postgres
+from tests.support.client import OPERATIONS_DOCUMENT, call, signup
+from tests.support.stack import REPO_ROOT, ServiceProcess, Stack, free_port, running_stack
 
 POSTGRES_SCRIPT = REPO_ROOT / "scripts" / "postgres.sh"
 pytestmark = [

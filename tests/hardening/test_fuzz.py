@@ -34,9 +34,9 @@ from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
 
-from tests.e2e.conftest import call, error_codes, signup
-from tests.e2e.stack import REPO_ROOT, Stack
 from tests.hardening.conftest import add_run_summary, response_problems, subgraph_headers
+from tests.support.client import call, error_codes, signup
+from tests.support.stack import REPO_ROOT, Stack
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 FUZZ_REPORT = os.environ.get("FUZZ_REPORT", "")

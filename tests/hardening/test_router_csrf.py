@@ -19,7 +19,7 @@ import httpx
 import pytest
 from graphql import get_introspection_query
 
-from tests.e2e.stack import Stack
+from tests.support.stack import Stack
 
 CSRF_HEADER = "x-graphql-csrf"
 ALLOWED_ORIGIN = "http://127.0.0.1:5173"  # CORS_ALLOWED_ORIGINS of the test stack

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import call, signup
-from tests.e2e.stack import Stack
+from tests.support.client import call, signup
+from tests.support.stack import Stack
 
 SUBGRAPH_TIMEOUT_MS = 1500
 # The brief's example of an operation that fans out: 100 posts, each author's 100 posts.

@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, signup
-from tests.e2e.stack import REPO_ROOT, Stack
+from tests.support.client import PASSWORD, signup
+from tests.support.stack import REPO_ROOT, Stack
 
 MAX_BATCH_OPERATIONS = 4
 LOGINS_PER_CLIENT = 3

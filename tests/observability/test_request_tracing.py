@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import OPERATIONS_DOCUMENT, PASSWORD, call, signup
-from tests.e2e.stack import Stack, running_stack
+from tests.support.client import OPERATIONS_DOCUMENT, PASSWORD, call, signup
+from tests.support.stack import Stack, running_stack
 
 SUBGRAPHS = ("users", "posts")
 REQUEST_ID_HEADER = "x-request-id"

@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, call, signup
-from tests.e2e.stack import Stack, running_stack
+from tests.support.client import PASSWORD, call, signup
+from tests.support.stack import Stack, running_stack
 
 ROUTER_SECRET = secrets.token_urlsafe(32)
 # `name{labels} value` lines of the Prometheus text format.

@@ -3,19 +3,14 @@ schema/operations/, and the schema check fails when it drifts or an entry stops 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location(
-    "persisted_documents", REPO_ROOT / "scripts" / "persisted_documents.py"
-)
-persisted_documents = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(persisted_documents)
+from scripts import persisted_documents
+from scripts.subgraphs import REPO_ROOT
 
 
 @pytest.fixture
@@ -26,11 +21,7 @@ def schema_dir(tmp_path: Path) -> Path:
 
 
 def run_check(schema_dir: Path) -> int:
-    return persisted_documents.check(
-        schema_dir / "persisted-query-manifest.json",
-        schema_dir / "api.graphql",
-        schema_dir / "operations",
-    )
+    return persisted_documents.check(schema_dir)
 
 
 def test_the_committed_manifest_passes(schema_dir: Path, capsys: pytest.CaptureFixture) -> None:

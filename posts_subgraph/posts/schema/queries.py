@@ -6,28 +6,26 @@ import strawberry
 
 from posts.permissions import ensure_can_list_all_posts
 from posts.schema.types import PostConnection, PostType, page_request
-from posts.selectors import (
-    post_count,
-    post_count_for_user,
-    post_get_for_owner,
-    post_page,
-    post_page_for_user,
-)
+from posts.selectors import post_count, post_get_for_owner, post_page
 from subgraph_kit.errors import parse_uuid
 from subgraph_kit.graphql import SubgraphInfo
+from subgraph_kit.pagination import DEFAULT_PAGE_SIZE, FIRST_ARGUMENT_RANGE
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The viewer's posts (`first`: 1 to 100).")
+    @strawberry.field(description=f"The viewer's posts ({FIRST_ARGUMENT_RANGE}).")
     async def my_posts(
-        self, info: SubgraphInfo, first: int | None = 20, after: str | None = strawberry.UNSET
+        self,
+        info: SubgraphInfo,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = strawberry.UNSET,
     ) -> PostConnection:
         viewer = await info.context.require_viewer()
         requested = page_request(first=first, after=after)
-        page = await post_page_for_user(user_id=viewer.user_id, page_request=requested)
+        page = await post_page(author_id=viewer.user_id, page_request=requested)
         return PostConnection.from_page(
-            page, count_posts=lambda: post_count_for_user(user_id=viewer.user_id)
+            page, count_posts=lambda: post_count(author_id=viewer.user_id)
         )
 
     @strawberry.field(description="The viewer's post; null when missing or someone else's.")
@@ -36,11 +34,13 @@ class Query:
         post_id = parse_uuid(id, field="id")
         return await post_get_for_owner(post_id=post_id, user_id=viewer.user_id)
 
-    @strawberry.field(description="Staff only: every post, or one author's (`first`: 1 to 100).")
+    @strawberry.field(
+        description=f"Staff only: every post, or one author's ({FIRST_ARGUMENT_RANGE})."
+    )
     async def posts(
         self,
         info: SubgraphInfo,
-        first: int | None = 20,
+        first: int | None = DEFAULT_PAGE_SIZE,
         after: str | None = strawberry.UNSET,
         author_id: strawberry.ID | None = strawberry.UNSET,
     ) -> PostConnection:

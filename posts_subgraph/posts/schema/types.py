@@ -20,6 +20,7 @@ from posts.schema.dataloaders import (
 )
 from subgraph_kit.errors import parse_uuid
 from subgraph_kit.graphql import SubgraphInfo
+from subgraph_kit.pagination import DEFAULT_PAGE_SIZE, FIRST_ARGUMENT_RANGE
 
 
 def page_request(*, first: int | None, after: str | None) -> PageRequest:
@@ -115,9 +116,12 @@ class User:
     def resolve_reference(cls, **representation: Any) -> User:
         return cls.for_id(parse_uuid(representation.get("id"), field="id"))
 
-    @strawberry.field(description="The user's posts (`first`: 1 to 100), for them or staff.")
+    @strawberry.field(description=f"The user's posts ({FIRST_ARGUMENT_RANGE}), for them or staff.")
     async def posts(
-        self, info: SubgraphInfo, first: int | None = 20, after: str | None = strawberry.UNSET
+        self,
+        info: SubgraphInfo,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = strawberry.UNSET,
     ) -> PostConnection:
         viewer = await info.context.require_viewer()
         user_id = parse_uuid(self.id, field="id")

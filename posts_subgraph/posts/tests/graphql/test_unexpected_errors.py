@@ -10,7 +10,7 @@ def test_an_unexpected_error_is_masked(graphql, alice, monkeypatch):
     async def broken_selector(**_):
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(posts.schema.queries, "post_page_for_user", broken_selector)
+    monkeypatch.setattr(posts.schema.queries, "post_page", broken_selector)
 
     body = graphql(MY_POSTS, as_person=alice)
 

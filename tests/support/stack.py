@@ -1,8 +1,9 @@
 """Starts the whole stack as real processes on free loopback ports with fresh databases.
 
-The users and posts subgraphs run on uvicorn with production settings (DEBUG off, every secret
-set), the router is the real Hive Gateway reading schema/supergraph.graphql. Databases are fresh
-PostgreSQL databases when DATABASE_URL points at a PostgreSQL server, fresh SQLite files otherwise.
+The processes are the ones subgraphs.toml lists (scripts/subgraphs.py reads it): the subgraphs
+run on uvicorn with production settings (DEBUG off, every secret set), the router is the real Hive
+Gateway reading schema/supergraph.graphql. Databases are fresh PostgreSQL databases when
+DATABASE_URL points at a PostgreSQL server, fresh SQLite files otherwise.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from scripts.subgraphs import REPO_ROOT, Subgraph, jwks_url, load, router_command
 from subgraph_kit.keys import generate_private_key_pem
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 60
 # The users service's rate limits (users_subgraph/users_subgraph/settings/rate_limits.py).
 RATE_LIMIT_VARIABLES = tuple(
@@ -146,7 +147,7 @@ class Databases:
 
 
 class Stack:
-    """The three processes of one stack.
+    """The processes of one stack: every subgraph of the manifest and the router.
 
     `extra_env` goes to every process (e.g. ROUTER_SHARED_SECRET, limits); `database_server_url`
     replaces DATABASE_URL as the server the fresh databases are created on; `workers` serves each
@@ -168,8 +169,9 @@ class Stack:
         self.databases = Databases(
             work_dir, server_url=database_server_url or os.environ.get("DATABASE_URL")
         )
+        self.manifest = load()
         self.private_key = generate_private_key_pem()
-        self.ports = {name: free_port() for name in ("users", "posts", "router")}
+        self.ports = {name: free_port() for name in (*self.manifest.names, "router")}
         self.router_url = f"http://127.0.0.1:{self.ports['router']}"
         self.services: dict[str, ServiceProcess] = {}
 
@@ -185,46 +187,49 @@ class Stack:
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "CORS_ALLOWED_ORIGINS": "http://127.0.0.1:5173",
                 "JWT_ALGORITHM": "RS256",
-                "JWT_JWKS_URL": f"{self.subgraph_url('users')}/.well-known/jwks.json",
+                "JWT_JWKS_URL": jwks_url(self.ports[self.manifest.token_issuer.name]),
                 "LOG_LEVEL": "INFO",
                 **self.extra_env,
             }
         )
         return env
 
-    def _subgraph(self, name: str, extra_env: dict[str, str]) -> ServiceProcess:
-        service_dir = REPO_ROOT / f"{name}_subgraph"
+    def _subgraph(self, subgraph: Subgraph) -> ServiceProcess:
+        name = subgraph.name
         env = {
             **self._base_env(),
+            "DJANGO_SETTINGS_MODULE": subgraph.settings_module,
             "SECRET_KEY": secrets.token_urlsafe(40),
             "DATABASE_URL": self.databases.create(name),
-            **extra_env,
         }
+        if subgraph.issues_tokens:
+            env["JWT_PRIVATE_KEY"] = self.private_key
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=service_dir,
+            cwd=subgraph.folder,
             env=env,
             check=True,
         )
-        asgi_app = f"{name}_subgraph.asgi:application"
         if self.workers is None:
-            command = [sys.executable, "-m", "uvicorn", asgi_app]
+            command = [sys.executable, "-m", "uvicorn", subgraph.asgi_app]
             command += ["--host", "127.0.0.1", "--port", str(self.ports[name])]
         else:
-            command, server_env = production_server(asgi_app, self.ports[name], self.workers)
+            command, server_env = production_server(
+                subgraph.asgi_app, self.ports[name], self.workers
+            )
             env.update(server_env)
         return ServiceProcess(
             name=name,
             command=command,
-            cwd=service_dir,
+            cwd=subgraph.folder,
             env=env,
             health_url=f"{self.subgraph_url(name)}/readyz",
             log_path=self.work_dir / f"{name}.log",
         )
 
     def start(self) -> None:
-        self.services["users"] = self._subgraph("users", {"JWT_PRIVATE_KEY": self.private_key})
-        self.services["posts"] = self._subgraph("posts", {})
+        for subgraph in self.manifest.subgraphs:
+            self.services[subgraph.name] = self._subgraph(subgraph)
         self.services["router"] = self._router("router", self.ports["router"], {})
         for service in self.services.values():
             service.start()
@@ -236,14 +241,13 @@ class Stack:
             **self._base_env(),
             "ROUTER_HOST": "127.0.0.1",
             "ROUTER_PORT": str(port),
-            "USERS_SUBGRAPH_URL": f"{self.subgraph_url('users')}/graphql",
-            "POSTS_SUBGRAPH_URL": f"{self.subgraph_url('posts')}/graphql",
+            **self.manifest.router_environment(self.ports),
             **extra_env,
         }
         return ServiceProcess(
             name=name,
-            command=["npm", "run", "--silent", "start"],
-            cwd=REPO_ROOT / "router",
+            command=router_command(),
+            cwd=self.manifest.router.folder,
             env=env,
             health_url=f"http://127.0.0.1:{port}/readiness",
             log_path=self.work_dir / f"{name}.log",
@@ -284,7 +288,7 @@ class Stack:
         per request; the `workers` mode's serve.sh writes none)."""
         return sum(
             self.services[name].log_path.read_text().count("POST /graphql")
-            for name in ("users", "posts")
+            for name in self.manifest.names
         )
 
     def logs(self) -> str:
