@@ -1,7 +1,7 @@
 """The trusted-documents manifest: every operation the project's own clients send, by id.
 
 `make schema` (scripts/schema.py) calls `write`, `make schema-check` calls `check`, each with the
-schema folder (schema/, or a test's copy).
+schema folder (schema/, or a test's copy) and the function that shows a path in its messages.
 
 The project's clients (the web example, the end-to-end tests) send the operations committed in
 schema/operations/. This writes them to schema/persisted-query-manifest.json in Apollo's
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,20 +127,20 @@ def entry_problems(entry: dict[str, Any], schema: GraphQLSchema) -> list[str]:
     return problems
 
 
-def write(schema_dir: Path) -> int:
+def write(schema_dir: Path, shown: Callable[[Path], str]) -> int:
     manifest_path = schema_dir / MANIFEST_FILE
     text = manifest_text(manifest_from_operations(schema_dir / "operations"))
     unchanged = manifest_path.exists() and manifest_path.read_text() == text
     if not unchanged:
         manifest_path.write_text(text)
-    print(f"{'unchanged' if unchanged else 'wrote    '} schema/{MANIFEST_FILE}")
+    print(f"{'unchanged' if unchanged else 'wrote    '} {shown(manifest_path)}")
     return 0
 
 
-def check(schema_dir: Path) -> int:
+def check(schema_dir: Path, show: Callable[[Path], str]) -> int:
     """Print each problem of the committed manifest; 1 if there is any."""
     manifest_path = schema_dir / MANIFEST_FILE
-    shown = f"schema/{MANIFEST_FILE}"
+    shown = show(manifest_path)
     if not manifest_path.exists():
         print(f"persisted documents check failed: {shown} is missing; run `make schema`")
         return 1

@@ -65,7 +65,7 @@ def write() -> int:
         if not unchanged:
             path.write_text(sdl)
         print(f"{'unchanged' if unchanged else 'wrote    '} {shown(path)}")
-    return run_composer() or persisted_documents.write(SCHEMA_DIR)
+    return run_composer() or persisted_documents.write(SCHEMA_DIR, shown)
 
 
 def check() -> int:
@@ -90,7 +90,7 @@ def check() -> int:
         )
         return 1
     print("subgraph SDL files match the code")
-    composed = max(run_composer("--check"), persisted_documents.check(SCHEMA_DIR))
+    composed = max(run_composer("--check"), persisted_documents.check(SCHEMA_DIR, shown))
     problems = schema_contract.check(SCHEMA_DIR)
     if problems:
         print("\nSchema contract FAILED:", *problems, sep="\n  ")

@@ -21,7 +21,7 @@ def schema_dir(tmp_path: Path) -> Path:
 
 
 def run_check(schema_dir: Path) -> int:
-    return persisted_documents.check(schema_dir)
+    return persisted_documents.check(schema_dir, str)
 
 
 def test_the_committed_manifest_passes(schema_dir: Path, capsys: pytest.CaptureFixture) -> None:
@@ -59,7 +59,10 @@ def test_a_stale_manifest_fails_and_says_how_to_fix_it(
     operations = schema_dir / "operations" / "auth.graphql"
     operations.write_text(operations.read_text() + "\nquery MyEmail {\n  me {\n    email\n  }\n}\n")
     assert run_check(schema_dir) == 1
-    assert "differs from schema/operations/; run `make schema`" in capsys.readouterr().out
+    assert (
+        "persisted-query-manifest.json differs from schema/operations/; run `make schema`"
+        in capsys.readouterr().out
+    )
 
 
 def test_an_entry_whose_id_does_not_match_its_body_fails(
