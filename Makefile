@@ -12,6 +12,9 @@ RUFF := $(VENV)/bin/ruff
 PYTHON_INSTALLED := $(VENV)/.installed
 ROUTER_INSTALLED := router/node_modules/.installed
 DEV_ENV := .env.development
+# The router and its tools run on the project's Node (scripts/ensure_node.sh installs it into
+# .tools/node when the machine's is another major): prefix a command with $(WITH_NODE).
+WITH_NODE := PATH="$$($(CURDIR)/scripts/ensure_node.sh):$$PATH"
 
 # The Python found on PATH when python3.11 is not there under that name.
 ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
@@ -37,7 +40,7 @@ $(PYTHON_INSTALLED): requirements-dev.txt $(addsuffix /requirements.txt,$(SUBGRA
 	touch $@
 
 $(ROUTER_INSTALLED): router/package.json router/package-lock.json
-	cd router && npm ci --no-audit --no-fund --loglevel=error
+	cd router && $(WITH_NODE) npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 .PHONY: install
@@ -88,6 +91,10 @@ test-$(1): $$(PYTHON_INSTALLED)
 	cd $(2) && ../$$(PYTEST) -q
 endef
 $(foreach index,$(shell seq $(words $(SUBGRAPHS))),$(eval $(call subgraph_test_target,$(word $(index),$(SUBGRAPHS)),$(word $(index),$(SUBGRAPH_FOLDERS)))))
+
+.PHONY: test-router
+test-router: $(ROUTER_INSTALLED) ## The router's modules and plugins (router/**/*.test.ts) with node --test, no stack
+	cd router && $(WITH_NODE) npm test --silent
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
@@ -161,4 +168,4 @@ screenshots: install ## Retake docs/graphiql.png (GraphiQL showing a federated q
 	UPDATE_DOCS_SCREENSHOT=1 $(PYTEST) -q tests/browser/test_graphiql.py
 
 .PHONY: test
-test: install lint test-kit $(addprefix test-,$(SUBGRAPHS)) schema-check test-web-types test-e2e test-clients test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)
+test: install lint test-kit $(addprefix test-,$(SUBGRAPHS)) test-router schema-check test-web-types test-e2e test-clients test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)

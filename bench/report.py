@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scripts.subgraphs import router_node_dir
 from tests.support.stack import REPO_ROOT
 
 # The targets.
@@ -52,7 +53,7 @@ def machine_info(
         "os": distribution.group(1) if distribution else platform.platform(),
         "kernel": platform.release(),
         "python": platform.python_version(),
-        "node": _first_line(["node", "--version"]),
+        "node": _first_line([str(router_node_dir() / "node"), "--version"]),
         "wrk": _first_line(["wrk", "--version"]).split(" [")[0],
         "commit": commit + (" + uncommitted changes" if changed not in ("", "?") else ""),
         "load_average_before": [round(value, 2) for value in load_before],

@@ -4,7 +4,7 @@
     python -m scripts.schema check   # what `make schema-check` (and so CI) runs
     python -m scripts.schema accept  # what `make schema-accept` runs (see schema_contract.py)
 
-Each subgraph of subgraphs.toml prints its SDL (`manage.py export_schema`); router/compose.mjs
+Each subgraph of subgraphs.toml prints its SDL (`manage.py export_schema`); router/supergraph.mjs
 composes them into schema/supergraph.graphql and schema/api.graphql and, in check mode, also
 compares those with the committed files and validates schema/operations/*.graphql. The check ends
 with the contract: no unacknowledged breaking change since the accepted API schema
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from scripts import persisted_documents, schema_contract
-from scripts.subgraphs import REPO_ROOT, load
+from scripts.subgraphs import REPO_ROOT, load, router_node_dir
 
 SCHEMA_DIR = Path(os.environ.get("SCHEMA_DIR") or REPO_ROOT / "schema").resolve()
 SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in load().subgraphs}
@@ -47,7 +47,9 @@ def export_subgraph_sdl(service_dir: Path) -> str:
 
 def run_composer(*arguments: str) -> int:
     return subprocess.run(
-        ["node", "compose.mjs", *arguments], cwd=REPO_ROOT / "router", check=False
+        [str(router_node_dir() / "node"), "supergraph.mjs", *arguments],
+        cwd=REPO_ROOT / "router",
+        check=False,
     ).returncode
 
 

@@ -9,6 +9,9 @@ benchmark; run as a file by the Makefile, which needs only names and folders:
 
 from __future__ import annotations
 
+import functools
+import os
+import subprocess
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -93,6 +96,20 @@ def jwks_url(issuer_port: int) -> str:
 def router_command() -> list[str]:
     """How the router starts, from its folder (router/package.json's `start` script)."""
     return ["npm", "run", "--silent", "start"]
+
+
+@functools.cache
+def router_node_dir() -> Path:
+    """The directory of the Node the router runs on: scripts/ensure_node.sh installs the pinned
+    LTS into .tools/node when the machine's Node is another major, and prints where it is."""
+    ensure_node = REPO_ROOT / "scripts" / "ensure_node.sh"
+    output = subprocess.run([ensure_node], capture_output=True, text=True, check=True).stdout
+    return Path(output.strip())
+
+
+def router_path(environ: Mapping[str, str]) -> str:
+    """`environ`'s PATH with the router's Node first, so npm and its scripts run on it."""
+    return os.pathsep.join([str(router_node_dir()), environ.get("PATH", os.defpath)])
 
 
 def load(path: Path = MANIFEST) -> Manifest:

@@ -24,7 +24,7 @@ from honcho.environ import parse as parse_dotenv
 from honcho.manager import Manager
 from honcho.printer import Printer
 
-from scripts.subgraphs import LOCAL_HOST, REPO_ROOT, Manifest, load, router_command
+from scripts.subgraphs import LOCAL_HOST, REPO_ROOT, Manifest, load, router_command, router_path
 
 DEV_ENV_FILE = REPO_ROOT / ".env.development"
 
@@ -74,7 +74,13 @@ def processes(
         name="router",
         command=router_command(),
         cwd=manifest.router.folder,
-        env={"ROUTER_HOST": LOCAL_HOST, **base_env, **derived, "ROUTER_DEVELOPMENT": "true"},
+        env={
+            "ROUTER_HOST": LOCAL_HOST,
+            **base_env,
+            **derived,
+            "ROUTER_DEVELOPMENT": "true",
+            "PATH": router_path(base_env),
+        },
     )
     ready = Process(
         name="ready",

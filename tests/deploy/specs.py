@@ -8,6 +8,7 @@ repository file it was copied from, and compose.yaml is interpolated from a `.en
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import shlex
@@ -137,6 +138,14 @@ class Dockerfile:
         best: tuple[int, Path] | None = None
         for copy in self.copies:
             destination = PurePosixPath(copy.destination)
+            source = PurePosixPath(copy.source)
+            if any(character in copy.source for character in "*?["):
+                # A wildcard source copies the files it matches into the destination folder.
+                if target.parent == destination and fnmatch.fnmatchcase(target.name, source.name):
+                    depth = len(target.parts)
+                    if best is None or depth > best[0]:
+                        best = (depth, self.context / source.parent / target.name)
+                continue
             if target == destination or destination in target.parents:
                 relative = target.relative_to(destination)
                 depth = len(destination.parts)

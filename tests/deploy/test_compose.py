@@ -20,6 +20,8 @@ from tests.deploy.specs import (
     MissingVariableError,
     bind_mounts,
     compose,
+    dockerignore_excludes,
+    dockerignore_patterns,
     interpolate,
     read_dotenv,
     referenced_variables,
@@ -30,6 +32,12 @@ from tests.deploy.subgraph_environment import operator_dotenv
 SERVICES = compose()["services"]
 ROUTER_PACKAGE = json.loads((REPO_ROOT / "router" / "package.json").read_text())
 ROUTER_DOCKERFILE = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
+# The router's configuration: gateway.config.ts and the modules it imports, without unit tests.
+ROUTER_MODULES = sorted(
+    path
+    for path in (REPO_ROOT / "router").glob("**/*.ts")
+    if "node_modules" not in path.parts and not path.name.endswith(".test.ts")
+)
 # A whole value that is one ${NAME} or ${NAME:?message} reference, or ${NAME:-} (empty default).
 SECRET_REFERENCE = re.compile(r"^\$\{[A-Z][A-Z0-9_]*(:?\?[^}]*|:-)?\}$")
 # postgres://ROLE:${PASSWORD...}@postgres:5432/DATABASE, before interpolation.
@@ -216,8 +224,11 @@ def test_router_runs_the_official_gateway_image_at_the_pinned_version():
 
 
 def test_every_package_the_router_config_imports_is_in_the_image():
-    config = (REPO_ROOT / "router" / "gateway.config.ts").read_text()
-    imported = set(re.findall(r"""from ['"]([^'"]+)['"]""", config))
+    imported = {
+        name
+        for module in ROUTER_MODULES
+        for name in re.findall(r"""from ['"]([^'"]+)['"]""", module.read_text())
+    }
     packages = {name for name in imported if not name.startswith(("node:", "."))}
     installed = {
         package
@@ -237,15 +248,27 @@ def test_router_command_is_the_package_start_script():
     assert unset.isdisjoint(SERVICES["router"]["environment"])
 
 
-def test_router_mounts_its_config_and_the_supergraph_from_the_repository():
+def test_the_router_image_holds_every_config_module_and_no_test():
+    # /gateway is the image's working directory, where the CLI looks for gateway.config.ts; the
+    # modules it imports sit beside it as in router/.
+    patterns = dockerignore_patterns(REPO_ROOT / ".dockerignore")
+    router_dir = REPO_ROOT / "router"
+    for module in ROUTER_MODULES:
+        image_path = f"/gateway/{module.relative_to(router_dir).as_posix()}"
+        assert ROUTER_DOCKERFILE.repo_path(image_path) == module, image_path
+        assert not dockerignore_excludes(module.relative_to(REPO_ROOT).as_posix(), patterns)
+    unit_tests = sorted(router_dir.glob("**/*.test.ts"))
+    assert unit_tests
+    for unit_test in unit_tests:
+        assert dockerignore_excludes(unit_test.relative_to(REPO_ROOT).as_posix(), patterns)
+
+
+def test_router_mounts_only_the_supergraph_from_the_repository():
     assert all(volume.endswith(":ro") for volume in SERVICES["router"]["volumes"])
     mounts = bind_mounts("router")
-    for target, source in mounts.items():
-        assert source.is_file(), f"{source} is mounted at {target} but not in the repository"
-    # /gateway is the image's working directory, where the CLI looks for gateway.config.ts.
-    assert mounts["/gateway/gateway.config.ts"] == REPO_ROOT / "router" / "gateway.config.ts"
     supergraph = SERVICES["router"]["environment"]["SUPERGRAPH_PATH"]
-    assert mounts[supergraph] == REPO_ROOT / "schema" / "supergraph.graphql"
+    # The configuration is built into the image; a mount over /gateway would hide it.
+    assert mounts == {supergraph: REPO_ROOT / "schema" / "supergraph.graphql"}
 
 
 def test_postgres_is_pinned_and_creates_a_database_per_service_on_first_start():

@@ -7,14 +7,15 @@ Only what cannot be the same on this machine differs: the database (a fresh one 
 DATABASE_URL names), HOST=127.0.0.1, a free PORT, STATIC_ROOT in a temporary folder, and the
 users JWKS URL. Everything a request checks here goes through real HTTP.
 
-The router then runs with compose's command and environment (the repository's gateway.config.ts
-and supergraph, as the container mounts them) in front of both, to check the wiring between them:
-the shared secret, the subgraph URLs and the JWKS.
+The router then runs with compose's command and environment (the configuration modules the image
+copies and the supergraph compose mounts, from the repository) in front of both, to check the
+wiring between them: the shared secret, the subgraph URLs and the JWKS.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -27,6 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
+from scripts.subgraphs import router_node_dir
 from subgraph_kit.keys import generate_private_key_pem
 from subgraph_kit.router_secret import ROUTER_SECRET_HEADER
 from subgraph_kit.testing import mint_token
@@ -301,6 +303,7 @@ def router_url(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     if not cli.exists():
         pytest.skip("router dependencies are not installed (make install)")
     mounts = bind_mounts("router")
+    router_dockerfile = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
     environment = service_environment("router", operator_dotenv())
     port = free_port()
     environment.update(
@@ -316,9 +319,15 @@ def router_url(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     router = ServiceProcess(
         name="router",
         command=[str(cli), *compose()["services"]["router"]["command"]],
-        # The CLI finds gateway.config.ts in its working directory (/gateway in the image).
-        cwd=mounts["/gateway/gateway.config.ts"].parent,
-        env={**host_environment(), **environment},
+        # The CLI finds gateway.config.ts in its working directory (/gateway in the image): the
+        # repository folder the image copies it from.
+        cwd=router_dockerfile.repo_path("/gateway/gateway.config.ts").parent,
+        # The image's Node major (the CLI's `#!/usr/bin/env node` finds it first on PATH).
+        env={
+            **host_environment(),
+            **environment,
+            "PATH": f"{router_node_dir()}{os.pathsep}{host_environment()['PATH']}",
+        },
         health_url=f"http://127.0.0.1:{port}/readiness",
         log_path=tmp_path_factory.mktemp("router") / "router.log",
     )

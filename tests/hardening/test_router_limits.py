@@ -1,4 +1,4 @@
-"""What one request may ask of the router, through the real stack (values: gateway.config.ts).
+"""What one request may ask of the router, through the real stack (values: router/settings.ts).
 
 An operation over a limit (depth, tokens, aliases, directives, body size, page size, estimated
 cost) is refused with an error naming the limit, and no subgraph is called. A subgraph that does

@@ -2,7 +2,7 @@
 against (breaking changes are test_contract.py's).
 
 Each test copies the committed schema/ into a throwaway git repository and runs the real
-`router/compose.mjs --check` on it (SCHEMA_DIR points there), as CI would on a commit.
+`router/supergraph.mjs --check` on it (SCHEMA_DIR points there), as CI would on a commit.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import os
 import subprocess
 from pathlib import Path
 
+from scripts.subgraphs import router_node_dir
 from tests.schema_contract.repository import REPO_ROOT
 
-COMPOSER = REPO_ROOT / "router" / "compose.mjs"
+COMPOSER = REPO_ROOT / "router" / "supergraph.mjs"
 
 
 def run_check(repository: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["node", str(COMPOSER), "--check"],
+        [str(router_node_dir() / "node"), str(COMPOSER), "--check"],
         cwd=REPO_ROOT / "router",
         env={**os.environ, "SCHEMA_DIR": str(repository / "schema")},
         capture_output=True,

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from scripts.subgraphs import REPO_ROOT, Subgraph, jwks_url, load, router_command
+from scripts.subgraphs import REPO_ROOT, Subgraph, jwks_url, load, router_command, router_path
 from subgraph_kit.keys import generate_private_key_pem
 
 STARTUP_TIMEOUT_SECONDS = 60
@@ -248,7 +248,7 @@ class Stack:
             name=name,
             command=router_command(),
             cwd=self.manifest.router.folder,
-            env=env,
+            env={**env, "PATH": router_path(env)},
             health_url=f"http://127.0.0.1:{port}/readiness",
             log_path=self.work_dir / f"{name}.log",
         )

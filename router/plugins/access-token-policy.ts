@@ -1,0 +1,46 @@
+/**
+ * Access tokens only, and a code on every 401:
+ * - the `token_type` claim must be "access" (not "refresh"), checked right after the JWT plugin
+ *   verified the token, before execution;
+ * - errors carrying HTTP 401 (e.g. the JWT plugin's "Unauthenticated" for a bad signature or an
+ *   expired token) get `extensions.code = "UNAUTHENTICATED"`.
+ */
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { unauthenticated, withExtensions } from '../errors.ts';
+
+export function useAccessTokenPolicy(): GatewayPlugin {
+  const check = (jwt: any) => {
+    if (jwt && jwt.payload?.token_type !== 'access') {
+      throw unauthenticated('Only access tokens are accepted');
+    }
+  };
+  // (by name, not instanceof: robust to a second copy of graphql-js)
+  const withCode = (error: any) => {
+    if (
+      error?.name === 'GraphQLError' &&
+      (error.extensions?.http as any)?.status === 401 &&
+      error.extensions?.code == null
+    ) {
+      return withExtensions(error, { ...error.extensions, code: 'UNAUTHENTICATED' });
+    }
+    return error;
+  };
+  const fixResult = (result: any) =>
+    result && Array.isArray(result.errors) ? { ...result, errors: result.errors.map(withCode) } : result;
+  return {
+    onRequestParse({ serverContext }) {
+      return {
+        onRequestParseDone() {
+          check((serverContext as any)?.jwt);
+        },
+      };
+    },
+    onContextBuilding({ context }) {
+      check((context as any).jwt);
+    },
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(fixResult) as any);
+      else setResult(fixResult(result));
+    },
+  };
+}
