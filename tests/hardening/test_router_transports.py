@@ -228,3 +228,23 @@ def test_trusted_only_runs_the_manifests_operations_by_id(
     assert codes(httpx.post(url, json=by_hash(sha256(query))).json()) == [
         "PERSISTED_QUERY_NOT_FOUND"
     ]
+
+
+def test_production_logs_a_document_not_in_the_manifest_and_runs_it(stack: Stack) -> None:
+    """ROUTER_TRUSTED_DOCUMENTS defaults to `log` in production: what only-trusted would refuse."""
+    query = "query Unlisted { me { id } }"
+    response = httpx.post(graphql_url(stack), json={"query": query, "operationName": "Unlisted"})
+    request_id = response.headers["x-request-id"]
+    assert codes(response.json()) == ["UNAUTHENTICATED"]  # it ran
+    [warning] = [
+        line
+        for line in router_log(stack)
+        if line.get("requestId") == request_id and line["level"] == "warn"
+    ]
+    assert warning["msg"] == "document not in the trusted documents"
+    assert (warning["operationName"], warning["documentHash"]) == ("Unlisted", sha256(query))
+    me = next(entry for entry in MANIFEST["operations"] if entry["name"] == "Me")
+    listed = httpx.post(graphql_url(stack), json={"query": me["body"]})
+    listed_id = listed.headers["x-request-id"]
+    levels = [line["level"] for line in router_log(stack) if line.get("requestId") == listed_id]
+    assert levels == ["info"]
