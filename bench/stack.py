@@ -77,6 +77,8 @@ class BenchStack:
             "DEBUG": "false",
             "DJANGO_SETTINGS_MODULE": "bench.monolith.settings",
             "SECRET_KEY": secrets.token_urlsafe(40),
+            # Required with DEBUG off by the shared settings, though no router calls the monolith.
+            "ROUTER_SHARED_SECRET": self.router_secret,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CORS_ALLOWED_ORIGINS": "http://127.0.0.1:5173",
             "LOG_LEVEL": "INFO",

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { GraphQLError } from 'graphql';
-import { bearerTokenFromHeader, jwtOptions, signingKeyProvider } from './auth.ts';
+import { bearerTokenFromHeader, bearerTokenWithKnownKey, jwksKeyStore, jwtOptions, signingKeyProvider } from './auth.ts';
 import { readSettings } from './settings.ts';
 
 const withAuthorization = (value?: string) => ({
@@ -49,7 +49,8 @@ test('HS256 verifies with the shared secret, RS256 with a configured public key'
   assert.equal(await signingKeyProvider(rs256)(), pem);
 });
 
-test("a kid the JWKS does not hold gets a key nobody can sign for (401, not 500)", async (t) => {
+/** A JWKS server holding one key, `known`, and the store that reads it. */
+async function jwksWithOneKey(t: TestContext) {
   const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'known', use: 'sig', alg: 'RS256' };
   const jwks = createServer((_request, response) => {
@@ -59,16 +60,58 @@ test("a kid the JWKS does not hold gets a key nobody can sign for (401, not 500)
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   t.after(() => jwks.close());
   const { port } = jwks.address() as AddressInfo;
-  const provider = signingKeyProvider(readSettings({ JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` }).jwt);
-  const known = await provider('known');
-  assert.equal(known.replace(/\s/g, ''), publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\s/g, ''));
-  const unknown = await provider('unknown');
-  assert.match(unknown, /^-----BEGIN PUBLIC KEY-----/);
-  assert.notEqual(unknown, known);
+  const jwt = readSettings({ JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` }).jwt;
+  return { jwt, store: jwksKeyStore(jwt, () => {}), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+test('with a JWKS: a token naming a published key is looked up, and verified with that key', async (t) => {
+  const { jwt, store, publicKeyPem } = await jwksWithOneKey(t);
+  const token = jwtShaped({ alg: 'RS256', kid: 'known' });
+  const lookup = bearerTokenWithKnownKey(store);
+  assert.deepEqual(await lookup(withAuthorization(`Bearer ${token}`)), { prefix: 'Bearer', token });
+  assert.equal(await signingKeyProvider(jwt, store)('known'), publicKeyPem);
+  assert.equal(await lookup(withAuthorization()), undefined);
+});
+
+test('with a JWKS: a token naming an unknown key is refused with 401 before any signature check', async (t) => {
+  const { jwt, store, publicKeyPem } = await jwksWithOneKey(t);
+  const lookup = bearerTokenWithKnownKey(store);
+  for (const header of [{ alg: 'RS256', kid: 'forged' }, { alg: 'RS256', kid: 7 }]) {
+    await assert.rejects(lookup(withAuthorization(`Bearer ${jwtShaped(header)}`)), (error: GraphQLError) => {
+      isUnauthenticated('Access token signed with an unknown key')(error);
+      assert.deepEqual(error.extensions.http, { status: 401 });
+      return true;
+    });
+  }
+  // Should a refresh drop a key between lookup and verification, the signature check fails (401).
+  const unmatchable = await signingKeyProvider(jwt, store)('dropped');
+  assert.match(unmatchable!, /^-----BEGIN PUBLIC KEY-----/);
+  assert.notEqual(unmatchable, publicKeyPem);
+});
+
+test('with a JWKS never loaded and unreachable: 503 SERVICE_UNAVAILABLE, not a masked 500', async () => {
+  const closedPort = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const warnings: string[] = [];
+  const store = jwksKeyStore(readSettings({ JWT_JWKS_URL: `http://127.0.0.1:${closedPort}/jwks.json` }).jwt, (message) =>
+    warnings.push(message),
+  );
+  const token = jwtShaped({ alg: 'RS256', kid: 'known' });
+  await assert.rejects(bearerTokenWithKnownKey(store)(withAuthorization(`Bearer ${token}`)), (error: GraphQLError) => {
+    assert.equal(error.extensions.code, 'SERVICE_UNAVAILABLE');
+    assert.deepEqual(error.extensions.http, { status: 503 });
+    return true;
+  });
+  assert.equal(warnings.length, 1);
 });
 
 test('the JWT plugin: anonymous requests pass, invalid tokens are refused, nothing is forwarded', () => {
-  const options = jwtOptions(readSettings({ JWT_LEEWAY_SECONDS: '5', JWT_ISSUER: 'issuer', JWT_AUDIENCE: 'audience' }).jwt);
+  const settings = { JWT_PUBLIC_KEY: 'PEM', JWT_LEEWAY_SECONDS: '5', JWT_ISSUER: 'issuer', JWT_AUDIENCE: 'audience' };
+  const options = jwtOptions(readSettings(settings).jwt, () => {});
   assert.deepEqual(options.tokenVerification, {
     algorithms: ['RS256'],
     issuer: 'issuer',

@@ -7,15 +7,26 @@
 // need nothing.
 export const CSRF_HEADER = 'x-graphql-csrf';
 
-/** The gateway's `cors` option: only the configured origins, or no cross-origin access at all. */
+/**
+ * The gateway's `cors` option: only the configured origins, or no cross-origin access at all.
+ *
+ * A function of the request rather than a fixed list: given two or more origins, the server
+ * answers an unlisted origin with `Access-Control-Allow-Origin: null`, which admits every page
+ * whose origin is "null" (sandboxed iframes, file: pages), that is any site. Here an origin that
+ * is not listed gets no CORS headers at all.
+ */
 export function corsOptions(origins: readonly string[]) {
   if (origins.length === 0) return false as const;
-  return {
+  const options = {
     origin: [...origins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'x-request-id', CSRF_HEADER],
     exposedHeaders: ['x-request-id'],
     credentials: false,
     maxAge: 600,
+  };
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    return origin !== null && origins.includes(origin) ? options : (false as const);
   };
 }

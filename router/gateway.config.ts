@@ -30,6 +30,7 @@ import { useAccessTokenPolicy } from './plugins/access-token-policy.ts';
 import { useBatchLimit } from './plugins/batch-limit.ts';
 import { useCostLimit } from './plugins/cost-limit.ts';
 import { useCsrfPrevention } from './plugins/csrf-prevention.ts';
+import { useHiddenSuggestions } from './plugins/hide-suggestions.ts';
 import { useKnownOperationTypes } from './plugins/known-operation-types.ts';
 import { useNoStreamingResponses } from './plugins/no-streaming-responses.ts';
 import { readTrustedDocuments, usePersistedDocuments } from './plugins/persisted-documents.ts';
@@ -76,12 +77,11 @@ export const gatewayConfig = defineConfig({
     },
   },
 
-  jwt: jwtOptions(settings.jwt),
+  jwt: jwtOptions(settings.jwt, (message) => logger.warn(message)),
 
   // Limits (values and reasons in settings.ts).
   maxTokens: limits.maxTokens,
   upstreamTimeout: limits.subgraphTimeoutMs,
-  blockFieldSuggestions: !settings.development,
   ...(settings.introspection ? {} : { disableIntrospection: {} }),
   // Batches of operations (a JSON array), each run as if sent alone; useBatchLimit refuses a
   // larger one with a 400 before Yoga's own check would (413).
@@ -113,6 +113,8 @@ export const gatewayConfig = defineConfig({
     useCostLimit({ maxCost: limits.maxCost, maxPageSize: limits.maxPageSize }),
     useAccessTokenPolicy(),
     useSubgraphFailureErrors({ hideCallDetails: !settings.development }),
+    // "Did you mean ...?" names schema members: hidden in production, from every error.
+    ...(settings.development ? [] : [useHiddenSuggestions()]),
     // (cast: router-runtime's typings resolve the gateway types through a different module mode,
     // which tsc reports as a Logger mismatch)
     ...(settings.exposeQueryPlan ? [useQueryPlan({ expose: true }) as unknown as GatewayPlugin] : []),

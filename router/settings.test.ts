@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readSettings } from './settings.ts';
+import { PAGE_SIZE, readSettings } from './settings.ts';
 
 describe('readSettings', () => {
   test('defaults: a production router on loopback, the local subgraphs and their JWKS', () => {
@@ -13,10 +13,7 @@ describe('readSettings', () => {
     assert.equal(settings.introspection, false);
     assert.equal(settings.exposeQueryPlan, false);
     assert.equal(settings.logLevel, 'info');
-    assert.deepEqual(settings.subgraphUrls, {
-      users: 'http://127.0.0.1:4001/graphql',
-      posts: 'http://127.0.0.1:4002/graphql',
-    });
+    assert.deepEqual(settings.subgraphUrls, {}, 'the URLs baked into the supergraph apply');
     assert.deepEqual(settings.limits, {
       maxDepth: 7,
       maxTokens: 1000,
@@ -24,7 +21,7 @@ describe('readSettings', () => {
       maxDirectives: 10,
       maxRequestBodyBytes: 100 * 1024,
       maxCost: 1000,
-      maxPageSize: 100,
+      maxPageSize: PAGE_SIZE.maximum,
       subgraphTimeoutMs: 10_000,
       maxBatchOperations: 10,
     });
@@ -33,6 +30,7 @@ describe('readSettings', () => {
     assert.equal(settings.jwt.algorithm, 'RS256');
     assert.equal(settings.jwt.jwksUrl, 'http://127.0.0.1:4001/.well-known/jwks.json');
     assert.equal(settings.jwt.publicKey, undefined);
+    assert.equal(settings.jwt.jwksRefreshSeconds, 60);
     assert.equal(settings.routerSecret, undefined);
     assert.deepEqual(settings.trustedProxies, []);
     assert.deepEqual(settings.corsOrigins, []);
@@ -111,10 +109,34 @@ describe('readSettings', () => {
     [{ JWT_ALGORITHM: 'ES256' }, /^JWT_ALGORITHM must be RS256 or HS256, got "ES256"/],
     [{ JWT_ALGORITHM: 'HS256' }, /^JWT_ALGORITHM=HS256 requires JWT_SECRET_KEY/],
     [{ JWT_LEEWAY_SECONDS: '-1' }, /^JWT_LEEWAY_SECONDS must be a number >= 0/],
+    [{ JWT_JWKS_REFRESH_SECONDS: '0' }, /^JWT_JWKS_REFRESH_SECONDS must be a whole number > 0/],
+    [{ CORS_ALLOWED_ORIGINS: 'https://a.example,null' }, /^CORS_ALLOWED_ORIGINS must not contain "null"/],
   ];
   for (const [env, message] of invalid) {
     test(`refuses ${JSON.stringify(env)} with the variable's name`, () => {
       assert.throws(() => readSettings(env), { message });
     });
   }
+});
+
+describe('subgraph URL overrides', () => {
+  test('every <NAME>_SUBGRAPH_URL overrides the subgraph composed as <name>, empty ones do not', () => {
+    const settings = readSettings({
+      USERS_SUBGRAPH_URL: 'http://users:8000/graphql',
+      REVIEWS_SUBGRAPH_URL: ' http://reviews:8000/graphql ',
+      POSTS_SUBGRAPH_URL: '',
+      SUBGRAPH_URL: 'http://nameless/graphql',
+    });
+    assert.deepEqual(settings.subgraphUrls, {
+      users: 'http://users:8000/graphql',
+      reviews: 'http://reviews:8000/graphql',
+    });
+  });
+});
+
+describe('page sizes', () => {
+  test('come from page-size.json, which `make schema` generates from the subgraphs\' definition', () => {
+    assert.deepEqual(PAGE_SIZE, { default: 20, maximum: 100 });
+    assert.equal(readSettings({}).limits.maxPageSize, PAGE_SIZE.maximum);
+  });
 });

@@ -28,12 +28,20 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const schemaDir = resolve(process.env.SCHEMA_DIR || join(here, '..', 'schema'));
 
-// Subgraph name -> SDL file (as printed by Strawberry) and the URL baked into
-// the supergraph (the gateway overrides URLs at runtime via env vars).
-const SUBGRAPHS = [
-  { name: 'users', file: 'users.graphql', url: 'http://127.0.0.1:4001/graphql' },
-  { name: 'posts', file: 'posts.graphql', url: 'http://127.0.0.1:4002/graphql' },
-];
+// The subgraphs to compose, from subgraphs.toml: scripts/schema.py (`make schema`) passes them as
+// SUBGRAPHS="users=http://127.0.0.1:4001/graphql,posts=..." (name = URL baked into the supergraph;
+// the gateway overrides it at runtime with <NAME>_SUBGRAPH_URL). The SDL is schema/<name>.graphql.
+function subgraphsFromEnvironment(value) {
+  const entries = (value ?? '').split(',').filter((entry) => entry.trim());
+  if (entries.length === 0) {
+    fail('SUBGRAPHS is not set: run `make schema` (scripts/schema.py passes the list from subgraphs.toml)');
+  }
+  return entries.map((entry) => {
+    const [name, url] = entry.trim().split('=');
+    if (!name || !url) fail(`SUBGRAPHS entry "${entry}" is not name=url`);
+    return { name, file: `${name}.graphql`, url };
+  });
+}
 const SUPERGRAPH_FILE = 'supergraph.graphql';
 const API_FILE = 'api.graphql';
 const OPERATIONS_DIR = 'operations';
@@ -75,7 +83,7 @@ function parseFile(path, problems) {
 function composeSchemas() {
   const problems = [];
   const services = [];
-  for (const subgraph of SUBGRAPHS) {
+  for (const subgraph of subgraphsFromEnvironment(process.env.SUBGRAPHS)) {
     const path = join(schemaDir, subgraph.file);
     if (!existsSync(path)) {
       problems.push(`${show(path)}: subgraph SDL for "${subgraph.name}" not found`);

@@ -15,6 +15,7 @@ copies).
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import subprocess
 import sys
@@ -22,9 +23,11 @@ from pathlib import Path
 
 from scripts import persisted_documents, schema_contract
 from scripts.subgraphs import REPO_ROOT, load, router_node_dir
+from subgraph_kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 SCHEMA_DIR = Path(os.environ.get("SCHEMA_DIR") or REPO_ROOT / "schema").resolve()
-SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in load().subgraphs}
+MANIFEST = load()
+SUBGRAPHS = {subgraph.name: subgraph.folder for subgraph in MANIFEST.subgraphs}
 
 
 def export_subgraph_sdl(service_dir: Path) -> str:
@@ -49,6 +52,7 @@ def run_composer(*arguments: str) -> int:
     return subprocess.run(
         [str(router_node_dir() / "node"), "supergraph.mjs", *arguments],
         cwd=REPO_ROOT / "router",
+        env={**os.environ, **MANIFEST.composition_environment(), "SCHEMA_DIR": str(SCHEMA_DIR)},
         check=False,
     ).returncode
 
@@ -58,7 +62,21 @@ def shown(path: Path) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
+# The page sizes the router enforces before fan-out, generated from the one definition the
+# subgraphs use (subgraph_kit.pagination), so the numbers cannot drift apart.
+PAGE_SIZE_FILE = REPO_ROOT / "router" / "page-size.json"
+
+
+def page_size_json() -> str:
+    return json.dumps({"default": DEFAULT_PAGE_SIZE, "maximum": MAX_PAGE_SIZE}, indent=2) + "\n"
+
+
 def write() -> int:
+    produced = page_size_json()
+    unchanged = PAGE_SIZE_FILE.exists() and PAGE_SIZE_FILE.read_text() == produced
+    if not unchanged:
+        PAGE_SIZE_FILE.write_text(produced)
+    print(f"{'unchanged' if unchanged else 'wrote    '} {shown(PAGE_SIZE_FILE)}")
     SCHEMA_DIR.mkdir(exist_ok=True)
     for name, service_dir in SUBGRAPHS.items():
         path = SCHEMA_DIR / f"{name}.graphql"
@@ -71,6 +89,12 @@ def write() -> int:
 
 
 def check() -> int:
+    if not PAGE_SIZE_FILE.exists() or PAGE_SIZE_FILE.read_text() != page_size_json():
+        print(
+            f"schema check failed: {shown(PAGE_SIZE_FILE)} differs from subgraph_kit.pagination."
+            "\nRun `make schema` and commit it."
+        )
+        return 1
     stale = []
     for name, service_dir in SUBGRAPHS.items():
         committed_file = SCHEMA_DIR / f"{name}.graphql"

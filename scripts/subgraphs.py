@@ -44,13 +44,18 @@ class Subgraph:
     folder: Path
     port: int
     port_variable: str
-    url_variable: str
     settings_module: str
     asgi_app: str
     issues_tokens: bool
 
     def port_in(self, environ: Mapping[str, str]) -> int:
         return port_from(environ, self.port_variable, self.port)
+
+    @property
+    def url_variable(self) -> str:
+        """Where the router reads this subgraph's GraphQL URL from (router/settings.ts reads every
+        <NAME>_SUBGRAPH_URL for the subgraph composed as <name>)."""
+        return f"{self.name.upper()}_SUBGRAPH_URL"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,14 @@ class Manifest:
             },
             "JWT_JWKS_URL": jwks_url(ports[self.token_issuer.name]),
         }
+
+    def composition_environment(self) -> dict[str, str]:
+        """What router/supergraph.mjs composes: each subgraph's name and the URL baked into the
+        supergraph (its default local port)."""
+        entries = (
+            f"{subgraph.name}={local_url(subgraph.port)}/graphql" for subgraph in self.subgraphs
+        )
+        return {"SUBGRAPHS": ",".join(entries)}
 
 
 def jwks_url(issuer_port: int) -> str:

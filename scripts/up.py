@@ -64,6 +64,9 @@ def processes(
             command=[
                 *(python, "-m", "uvicorn", subgraph.asgi_app, "--host", LOCAL_HOST),
                 *("--port", str(ports[subgraph.name]), "--lifespan", "off"),
+                # The client address is the router's X-Client-IP or the socket peer, never an
+                # X-Forwarded-For that uvicorn would believe from 127.0.0.1 by default.
+                "--no-proxy-headers",
             ],
             cwd=subgraph.folder,
             env={**base_env, **derived, "DJANGO_SETTINGS_MODULE": subgraph.settings_module},

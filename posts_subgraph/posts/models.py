@@ -5,8 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from subgraph_kit.models import RateLimitCounterBase
 
 TITLE_MAX_LENGTH = 100
+# Bounds what one post can store (and what a page of posts weighs); documented in the schema.
+DESCRIPTION_MAX_LENGTH = 10_000
 
 
 class Post(models.Model):
@@ -28,6 +34,20 @@ class Post(models.Model):
             # Every post in listing order: the staff listing.
             models.Index(fields=["title", "id"], name="post_listing_idx"),
         ]
+        constraints = [
+            # The database itself refuses a longer description, whatever code path writes it.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX_LENGTH),
+                name="post_description_max_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class RateLimitCounter(RateLimitCounterBase):
+    """The posts service's rate-limit counters (subgraph_kit.rate_limits)."""
+
+    class Meta(RateLimitCounterBase.Meta):
+        pass

@@ -1,7 +1,9 @@
-"""Writes to posts and their rules: titles are validated, and only a post's owner changes it.
+"""Writes to posts and their rules: titles and descriptions are validated, only a post's owner
+changes it, and each user's creations and updates are rate limited (posts.rate_limits).
 
 Services are synchronous and transactional (Django's async ORM cannot run inside
-`transaction.atomic`); async resolvers call them through `sync_to_async`.
+`transaction.atomic`); async resolvers call them through `sync_to_async`. An attempt is counted
+before its transaction starts, so that it stays counted when the write fails.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Final, Literal
 
 from django.db import transaction
 
-from posts.models import TITLE_MAX_LENGTH, Post
+from posts.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Post
+from posts.rate_limits import POST_CREATE_PER_USER, POST_UPDATE_PER_USER
+from subgraph_kit import rate_limits
 from subgraph_kit.errors import BadUserInput, NotFound
 
 
@@ -35,11 +39,20 @@ def clean_title(title: str | None) -> str:
     return cleaned
 
 
+def clean_description(description: str | None) -> str | None:
+    """The description as stored (None: no description), at most DESCRIPTION_MAX_LENGTH long."""
+    if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
+        raise BadUserInput(f"Description must be at most {DESCRIPTION_MAX_LENGTH} characters")
+    return description
+
+
 def post_create(*, user_id: uuid.UUID, title: str, description: str | None = None) -> Post:
-    return Post.objects.create(user_id=user_id, title=clean_title(title), description=description)
+    with rate_limits.attempt(counted_always=[POST_CREATE_PER_USER.quota(str(user_id))]):
+        return Post.objects.create(
+            user_id=user_id, title=clean_title(title), description=clean_description(description)
+        )
 
 
-@transaction.atomic
 def post_update(
     *,
     post_id: uuid.UUID,
@@ -51,11 +64,23 @@ def post_update(
 
     A missing post and someone else's are both NOT_FOUND, so ids of others' posts leak nothing.
     """
+    with rate_limits.attempt(counted_always=[POST_UPDATE_PER_USER.quota(str(user_id))]):
+        return _post_update(post_id=post_id, user_id=user_id, title=title, description=description)
+
+
+@transaction.atomic
+def _post_update(
+    *,
+    post_id: uuid.UUID,
+    user_id: uuid.UUID,
+    title: str | Unchanged | None,
+    description: str | Unchanged | None,
+) -> Post:
     changes: dict[str, str | None] = {}
     if title is not UNCHANGED:
         changes["title"] = clean_title(title)
     if description is not UNCHANGED:
-        changes["description"] = description
+        changes["description"] = clean_description(description)
     # The row lock serialises concurrent updates of one post: each returns a state it committed.
     try:
         post = Post.objects.select_for_update().get(id=post_id, user_id=user_id)

@@ -5,23 +5,34 @@ import { useAccessTokenPolicy } from './access-token-policy.ts';
 
 const plugin = useAccessTokenPolicy() as any;
 const withToken = (payload: object) => ({ context: { jwt: { payload } } });
+// The claims of an access token the users subgraph issues.
+const ACCESS_CLAIMS = { exp: 1_900_000_000, iat: 1_800_000_000, iss: 'users-subgraph', aud: 'federated-api', token_type: 'access', id: 'b5c1' };
 
 test('an access token, or none, goes on', () => {
-  assert.doesNotThrow(() => plugin.onContextBuilding(withToken({ token_type: 'access' })));
+  assert.doesNotThrow(() => plugin.onContextBuilding(withToken(ACCESS_CLAIMS)));
   assert.doesNotThrow(() => plugin.onContextBuilding({ context: {} }));
 });
 
 test('any other token (a refresh token) is refused with UNAUTHENTICATED', () => {
-  for (const payload of [{ token_type: 'refresh' }, {}]) {
+  assert.throws(
+    () => plugin.onContextBuilding(withToken({ ...ACCESS_CLAIMS, token_type: 'refresh' })),
+    (error: GraphQLError) => error.message === 'Only access tokens are accepted' && error.extensions.code === 'UNAUTHENTICATED',
+  );
+});
+
+test('a token without a claim the subgraphs require (exp: it would never expire) is refused', () => {
+  for (const claim of ['exp', 'iat', 'iss', 'aud', 'token_type', 'id']) {
+    const { [claim as keyof typeof ACCESS_CLAIMS]: _left_out, ...claims } = ACCESS_CLAIMS;
     assert.throws(
-      () => plugin.onContextBuilding(withToken(payload)),
-      (error: GraphQLError) => error.message === 'Only access tokens are accepted' && error.extensions.code === 'UNAUTHENTICATED',
+      () => plugin.onContextBuilding(withToken(claims)),
+      (error: GraphQLError) =>
+        error.message === `Access token lacks required claims: ${claim}` && error.extensions.code === 'UNAUTHENTICATED',
     );
   }
 });
 
 test('the check also runs as soon as the request is parsed', () => {
-  const hooks = plugin.onRequestParse({ serverContext: { jwt: { payload: { token_type: 'refresh' } } } });
+  const hooks = plugin.onRequestParse({ serverContext: { jwt: { payload: { ...ACCESS_CLAIMS, token_type: 'refresh' } } } });
   assert.throws(() => hooks.onRequestParseDone(), /Only access tokens are accepted/);
 });
 

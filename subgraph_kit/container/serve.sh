@@ -5,12 +5,13 @@
 #   ASGI_APP             the application, e.g. users_subgraph.asgi:application (required)
 #   HOST, PORT           where to listen (0.0.0.0:8000: the container's network interface)
 #   WEB_CONCURRENCY      worker processes (2); each has its own database connection pool
-#   FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* headers (127.0.0.1: none outside)
 #   GRACEFUL_SHUTDOWN_SECONDS  time given to in-flight requests on SIGTERM (10; below compose's
 #                        stop_grace_period, so requests finish before the container is killed)
 #   PROMETHEUS_MULTIPROC_DIR  where the workers' metrics meet so /metrics sums them (a fresh
 #                        temporary directory when WEB_CONCURRENCY > 1; a given one is emptied)
 # uvicorn's own access log stays off: the kit logs one line per request, with its request id.
+# No proxy headers: the client address the rate limits count is the router's X-Client-IP or the
+# socket peer (subgraph_kit/client_address.py), never an X-Forwarded-For a caller could choose.
 set -eu
 
 : "${ASGI_APP:?ASGI_APP must name the ASGI application, e.g. users_subgraph.asgi:application}"
@@ -27,8 +28,7 @@ exec uvicorn "$ASGI_APP" \
   --host "${HOST:-0.0.0.0}" \
   --port "${PORT:-8000}" \
   --workers "${WEB_CONCURRENCY:-2}" \
-  --proxy-headers \
-  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+  --no-proxy-headers \
   --timeout-graceful-shutdown "${GRACEFUL_SHUTDOWN_SECONDS:-10}" \
   --no-server-header \
   --no-access-log

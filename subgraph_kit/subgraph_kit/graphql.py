@@ -28,7 +28,7 @@ from subgraph_kit.input_checks import (
     check_entity_representations,
     decode_request_json,
 )
-from subgraph_kit.masking import SubgraphMaskErrors
+from subgraph_kit.masking import HideSuggestions, SubgraphMaskErrors
 from subgraph_kit.request_context import current_request
 from subgraph_kit.tokens import Viewer, bearer_token, get_access_token_verifier
 
@@ -189,6 +189,7 @@ def build_schema(
                 should_mask_error=lambda error: not is_expected_error(error)
             ),
             RejectNulCharacters,
+            HideSuggestions,
             # Last: see OperationObserver.
             OperationObserver,
         ],

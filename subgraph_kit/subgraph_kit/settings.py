@@ -13,10 +13,16 @@ with its name.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    _check_secret_key,
+)
 from django.core.exceptions import ImproperlyConfigured
 from pythonjsonlogger.core import RESERVED_ATTRS
 
@@ -50,17 +56,36 @@ def pem_from_env(value: str | None) -> str | None:
     return value.replace("\\n", "\n") if value else None
 
 
+def strong_secret_key(env: environ.Env, *, debug: bool) -> str:
+    """SECRET_KEY; with DEBUG off it must pass Django's own test of a strong key (check W009).
+
+    The key signs the admin's sessions and keys the rate-limit counters' hashes: a short or
+    guessable one would let anyone forge a staff session.
+    """
+    secret_key = required(
+        env, "SECRET_KEY", debug=debug, development_default=INSECURE_DEVELOPMENT_SECRET_KEY
+    )
+    if not debug and not _check_secret_key(secret_key):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, when DEBUG is off "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))")'
+        )
+    return secret_key
+
+
 def core_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[str, Any]:
     return {
         "DEBUG": debug,
-        "SECRET_KEY": required(
-            env, "SECRET_KEY", debug=debug, development_default=INSECURE_DEVELOPMENT_SECRET_KEY
-        ),
+        "SECRET_KEY": strong_secret_key(env, debug=debug),
         "ALLOWED_HOSTS": env.list("ALLOWED_HOSTS", default=[])
         or _development_only(debug, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
         "SERVICE_NAME": service_name,
         # Shared with the router, which sends it on every subgraph request (router_secret.py).
-        "ROUTER_SHARED_SECRET": env.str("ROUTER_SHARED_SECRET", default=""),
+        # Without it a subgraph answers anyone who reaches it: allowed in development only.
+        "ROUTER_SHARED_SECRET": required(
+            env, "ROUTER_SHARED_SECRET", debug=debug, development_default=""
+        ),
         "LANGUAGE_CODE": "en-us",
         "TIME_ZONE": "UTC",
         "USE_I18N": True,
@@ -69,10 +94,34 @@ def core_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[s
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "X_FRAME_OPTIONS": "DENY",
         "CSRF_TRUSTED_ORIGINS": env.list("CSRF_TRUSTED_ORIGINS", default=[]),
-        # TLS ends at the proxy in front of the stack: trust its scheme header only when told to.
+        **transport_security_settings(env),
+    }
+
+
+def transport_security_settings(env: environ.Env) -> dict[str, Any]:
+    """HTTPS settings for a service only the router (GraphQL) and operators (admin) reach.
+
+    TLS, if any, ends at a proxy in front of the stack; its scheme header is trusted only when
+    BEHIND_TLS_PROXY says there is one. Then the admin's cookies are sent over HTTPS only.
+    Without one, the admin is reached over plain HTTP on the internal network or a loopback port
+    (docs: Deploy, Administration), where Secure cookies would make logging in impossible.
+    """
+    behind_tls_proxy = env.bool("BEHIND_TLS_PROXY", default=False)
+    # Reasons for the `manage.py check --deploy` warnings that do not apply here:
+    # W004 (HSTS) and W008 (HTTPS redirect): the router calls subgraphs over plain HTTP on the
+    # internal network, so a redirect would break every call, and HSTS is a policy of the public
+    # host name, set by the TLS-terminating proxy that owns it.
+    silenced_checks = ["security.W004", "security.W008"]
+    if not behind_tls_proxy:
+        # W012/W016 (Secure session and CSRF cookies): no HTTPS to send them over (above).
+        silenced_checks += ["security.W012", "security.W016"]
+    return {
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")
-        if env.bool("BEHIND_TLS_PROXY", default=False)
+        if behind_tls_proxy
         else None,
+        "SESSION_COOKIE_SECURE": behind_tls_proxy,
+        "CSRF_COOKIE_SECURE": behind_tls_proxy,
+        "SILENCED_SYSTEM_CHECKS": silenced_checks,
     }
 
 
@@ -220,6 +269,8 @@ def jwt_verification_settings(env: environ.Env) -> dict[str, Any]:
                 "JWT_JWKS_URL", default="http://127.0.0.1:4001/.well-known/jwks.json"
             ),
             "leeway_seconds": env.float("JWT_LEEWAY_SECONDS", default=0.0),
+            # The router reads the same variable: both drop a key the JWKS no longer lists.
+            "jwks_refresh_seconds": env.float("JWT_JWKS_REFRESH_SECONDS", default=60.0),
         }
     }
 
@@ -302,6 +353,46 @@ def logging_settings(env: environ.Env, *, debug: bool, service_name: str) -> dic
                 "uvicorn.access": {"handlers": [], "propagate": False},
             },
         }
+    }
+
+
+UNIT_SECONDS = {
+    **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], 1),
+    **dict.fromkeys(["m", "min", "mins", "minute", "minutes"], 60),
+    **dict.fromkeys(["h", "hour", "hours"], 3600),
+    **dict.fromkeys(["d", "day", "days"], 86400),
+}
+RATE = re.compile(r"(?P<count>\d+)\s*/\s*(?P<multiple>\d*)\s*(?P<unit>[a-z]+)")
+
+
+def parse_rate(name: str, value: str) -> dict[str, int] | None:
+    """`{"count": ..., "window_seconds": ...}` for `<count>/<period>`; None for `off`."""
+    text = value.strip().lower()
+    if text == "off":
+        return None
+    match = RATE.fullmatch(text)
+    unit_seconds = UNIT_SECONDS.get(match["unit"]) if match else None
+    if match is None or unit_seconds is None:
+        raise ImproperlyConfigured(
+            f"{name} must look like 20/min, 5/15min, 50/h or 100/d (or be off), not {value!r}"
+        )
+    count, multiple = int(match["count"]), int(match["multiple"] or 1)
+    if count < 1 or multiple < 1:
+        raise ImproperlyConfigured(f"{name} needs a count and a period above zero, not {value!r}")
+    return {"count": count, "window_seconds": multiple * unit_seconds}
+
+
+def rate_limit_settings(
+    env: environ.Env, *, default_rates: dict[str, str], counter_model: str
+) -> dict[str, Any]:
+    """RATE_LIMITS, one RATE_LIMIT_<name> variable per limit (`<count>/<period>` or `off`), and
+    the service's counter model (subgraph_kit.rate_limits)."""
+    return {
+        "RATE_LIMITS": {
+            name: parse_rate(f"RATE_LIMIT_{name}", env.str(f"RATE_LIMIT_{name}", default=default))
+            for name, default in default_rates.items()
+        },
+        "RATE_LIMIT_COUNTER_MODEL": counter_model,
     }
 
 

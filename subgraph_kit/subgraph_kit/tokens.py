@@ -1,13 +1,15 @@
 """Stateless verification of the access tokens issued by the users service.
 
 Every subgraph verifies the raw `Authorization: Bearer` token itself, with the users service's
-public key (RS256: a PEM from the environment, several PEMs by key id, or the service's JWKS
-fetched once and cached) or the shared secret (HS256). Verification never touches a database.
+public key (RS256: a PEM from the environment, several PEMs by key id, or the service's JWKS,
+kept in memory and refreshed in the background) or the shared secret (HS256). Verification never
+touches a database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 import uuid
@@ -26,6 +28,8 @@ from subgraph_kit.errors import Unauthenticated
 # so a flood of forged tokens cannot turn the router into a JWKS-fetching amplifier.
 JWKS_REFETCH_INTERVAL_SECONDS = 30.0
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "token_type", "id"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,10 @@ class TokenVerificationSettings:
     jwks_url: str | None = None
     leeway_seconds: float = 0.0
     public_keys: Mapping[str, str] | None = None
+    # A JWKS older than this is fetched again in the background on the next request, while the
+    # keys in hand keep verifying: a key the issuer dropped (rotated out, or revoked after a
+    # compromise) stops verifying within this time plus the gap to the next request.
+    jwks_refresh_seconds: float = 60.0
 
     @classmethod
     def from_django_settings(cls) -> TokenVerificationSettings:
@@ -64,7 +72,9 @@ class AccessTokenVerifier:
         self._static_key: Any = None
         self._keys_by_id: dict[str | None, Any] = {}
         self._jwks_fetched_at = float("-inf")
+        self._jwks_loaded_at = float("-inf")
         self._jwks_fetch_lock = threading.Lock()
+        self._jwks_background_refresh: threading.Thread | None = None
         self._jwks_client: jwt.PyJWKClient | None = None
         if config.algorithm.startswith("HS"):
             if not config.secret_key:
@@ -123,10 +133,32 @@ class AccessTokenVerifier:
     async def _key_for(self, key_id: str | None) -> Any:
         if self._static_key is not None:
             return self._static_key
-        if self._jwks_client is not None and key_id not in self._keys_by_id:
-            # urllib blocks: keep the event loop free while the (rare) fetch runs.
-            await asyncio.to_thread(self._refresh_jwks_for, key_id)
+        if self._jwks_client is not None:
+            if key_id not in self._keys_by_id:
+                # urllib blocks: keep the event loop free while the (rare) fetch runs.
+                await asyncio.to_thread(self._refresh_jwks_for, key_id)
+            elif time.monotonic() - self._jwks_loaded_at >= self.config.jwks_refresh_seconds:
+                self._start_background_refresh()
         return self._known_key(key_id)
+
+    def _start_background_refresh(self) -> None:
+        """Fetch the JWKS again without making this request wait; one refresh at a time."""
+        running = self._jwks_background_refresh
+        if running is not None and running.is_alive():
+            return
+        self._jwks_background_refresh = threading.Thread(
+            target=self._refresh_jwks_in_background, name="jwks-refresh", daemon=True
+        )
+        self._jwks_background_refresh.start()
+
+    def _refresh_jwks_in_background(self) -> None:
+        with self._jwks_fetch_lock:
+            self._jwks_fetched_at = time.monotonic()
+            try:
+                self._load_jwks()
+            except jwt.PyJWTError as error:
+                # The keys in hand stay: an issuer that is slow or down must not stop verification.
+                logger.warning("JWKS refresh failed, keeping the last key set: %s", error)
 
     def _refresh_jwks_for(self, key_id: str | None) -> None:
         # One fetch at a time; requests arriving meanwhile wait for it instead of failing for want
@@ -139,10 +171,15 @@ class AccessTokenVerifier:
                 return
             self._jwks_fetched_at = now
             try:
-                jwk_set = self._jwks_client.get_jwk_set(refresh=True)
+                self._load_jwks()
             except jwt.PyJWKClientError:
                 raise Unauthenticated("Cannot fetch the token signing keys") from None
-            self._keys_by_id = _with_default_key({jwk.key_id: jwk.key for jwk in jwk_set.keys})
+
+    def _load_jwks(self) -> None:
+        """Replace the key set with the JWKS's (keys it no longer lists are gone)."""
+        jwk_set = self._jwks_client.get_jwk_set(refresh=True)
+        self._keys_by_id = _with_default_key({jwk.key_id: jwk.key for jwk in jwk_set.keys})
+        self._jwks_loaded_at = time.monotonic()
 
     def _known_key(self, key_id: str | None) -> Any:
         try:

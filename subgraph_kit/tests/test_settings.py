@@ -8,7 +8,8 @@ from subgraph_kit.settings import subgraph_settings
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
-    "SECRET_KEY": "a-real-secret",
+    "SECRET_KEY": "a-real-secret-" + "0123456789abcdef" * 3,
+    "ROUTER_SHARED_SECRET": "a-router-secret",
     "ALLOWED_HOSTS": "api.example.com",
     "CORS_ALLOWED_ORIGINS": "https://app.example.com",
 }
@@ -18,6 +19,8 @@ def settings_with(monkeypatch, variables: dict[str, str]) -> dict:
     for name in (
         "DEBUG",
         "SECRET_KEY",
+        "ROUTER_SHARED_SECRET",
+        "BEHIND_TLS_PROXY",
         "ALLOWED_HOSTS",
         "CORS_ALLOWED_ORIGINS",
         "DATABASE_URL",
@@ -31,11 +34,43 @@ def settings_with(monkeypatch, variables: dict[str, str]) -> dict:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ROUTER_SHARED_SECRET", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS"]
+)
 def test_debug_off_without_a_required_variable_stops_with_its_name(monkeypatch, missing):
     variables = {name: value for name, value in PRODUCTION_ENV.items() if name != missing}
     with pytest.raises(ImproperlyConfigured, match=missing):
         settings_with(monkeypatch, variables)
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "x",
+        "a-real-secret",
+        "a" * 60,
+        "django-insecure-" + "0123456789abcdef" * 3,
+    ],
+    ids=["one character", "short", "few distinct characters", "django's insecure prefix"],
+)
+def test_debug_off_with_a_weak_secret_key_stops_naming_it(monkeypatch, weak_key):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be a random value"):
+        settings_with(monkeypatch, {**PRODUCTION_ENV, "SECRET_KEY": weak_key})
+
+
+def test_debug_on_accepts_a_weak_key_and_no_router_secret(monkeypatch):
+    settings = settings_with(monkeypatch, {"DEBUG": "true", "SECRET_KEY": "x"})
+    assert settings["SECRET_KEY"] == "x"
+    assert settings["ROUTER_SHARED_SECRET"] == ""
+
+
+def test_admin_cookies_are_https_only_behind_a_tls_proxy(monkeypatch):
+    plain = settings_with(monkeypatch, PRODUCTION_ENV)
+    behind_tls = settings_with(monkeypatch, {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "true"})
+
+    assert (plain["SESSION_COOKIE_SECURE"], plain["CSRF_COOKIE_SECURE"]) == (False, False)
+    assert (behind_tls["SESSION_COOKIE_SECURE"], behind_tls["CSRF_COOKIE_SECURE"]) == (True, True)
+    assert "security.W012" not in behind_tls["SILENCED_SYSTEM_CHECKS"]
 
 
 def test_debug_on_uses_development_defaults(monkeypatch):

@@ -105,12 +105,7 @@ class JwksServer:
     """A users service stand-in publishing a JWKS on a free loopback port, counting fetches."""
 
     def __init__(self, private_key: str, key_id: str, delay_seconds: float = 0.0) -> None:
-        jwk = json.loads(
-            jwt.algorithms.RSAAlgorithm.to_jwk(
-                jwt.get_algorithm_by_name("RS256").prepare_key(public_key_pem(private_key))
-            )
-        )
-        self.body = json.dumps({"keys": [{**jwk, "kid": key_id, "alg": "RS256", "use": "sig"}]})
+        self.body = JwksServer.jwks_body(private_key, key_id)
         self.fetches = 0
         server = self
 
@@ -130,8 +125,22 @@ class JwksServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/.well-known/jwks.json"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
+    def publish(self, private_key: str, key_id: str) -> None:
+        """Serve a JWKS holding only this key from now on (a rotation that drops the old key)."""
+        self.body = JwksServer.jwks_body(private_key, key_id)
+
+    @staticmethod
+    def jwks_body(private_key: str, key_id: str) -> str:
+        jwk = json.loads(
+            jwt.algorithms.RSAAlgorithm.to_jwk(
+                jwt.get_algorithm_by_name("RS256").prepare_key(public_key_pem(private_key))
+            )
+        )
+        return json.dumps({"keys": [{**jwk, "kid": key_id, "alg": "RS256", "use": "sig"}]})
+
     def close(self):
         self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def test_jwks_is_fetched_once_and_cached():
@@ -216,3 +225,44 @@ def test_requests_arriving_during_the_first_jwks_fetch_wait_for_it():
         assert jwks.fetches == 1
     finally:
         jwks.close()
+
+
+def wait_for_background_refresh(verifier) -> None:
+    refresh = verifier._jwks_background_refresh
+    assert refresh is not None, "no background refresh was started"
+    refresh.join(timeout=10)
+
+
+def test_a_key_dropped_from_the_jwks_stops_verifying_after_the_refresh_interval():
+    # A compromised key is revoked by removing it from the issuer's JWKS: verifiers must follow.
+    jwks = JwksServer(PRIVATE_KEY, key_id="key-1")
+    try:
+        verifier = rs256_verifier(public_key=None, jwks_url=jwks.url, jwks_refresh_seconds=0.0)
+        old_token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, headers={"kid": "key-1"})
+        assert verify(verifier, old_token).user_id == USER_ID
+
+        jwks.publish(OTHER_PRIVATE_KEY, key_id="key-2")
+        # The request that finds the key set stale is not made to wait for the new one.
+        assert verify(verifier, old_token).user_id == USER_ID
+        wait_for_background_refresh(verifier)
+
+        with pytest.raises(Unauthenticated):
+            verify(verifier, old_token)
+        new_token = mint_token(
+            signing_key=OTHER_PRIVATE_KEY, user_id=USER_ID, headers={"kid": "key-2"}
+        )
+        assert verify(verifier, new_token).user_id == USER_ID
+    finally:
+        jwks.close()
+
+
+def test_known_keys_keep_verifying_while_the_jwks_endpoint_is_down():
+    jwks = JwksServer(PRIVATE_KEY, key_id="key-1")
+    verifier = rs256_verifier(public_key=None, jwks_url=jwks.url, jwks_refresh_seconds=0.0)
+    token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, headers={"kid": "key-1"})
+    assert verify(verifier, token).user_id == USER_ID
+    jwks.close()
+
+    for _ in range(3):
+        assert verify(verifier, token).user_id == USER_ID
+        wait_for_background_refresh(verifier)

@@ -146,6 +146,15 @@ class Dockerfile:
                     if best is None or depth > best[0]:
                         best = (depth, self.context / source.parent / target.name)
                 continue
+            if (self.context / copy.source).is_file():
+                # A file copied into a folder (destination ending in "/") keeps its name.
+                into_folder = copy.destination.endswith("/")
+                placed = destination / source.name if into_folder else destination
+                if target == placed:
+                    depth = len(target.parts)
+                    if best is None or depth > best[0]:
+                        best = (depth, self.context / copy.source)
+                continue
             if target == destination or destination in target.parents:
                 relative = target.relative_to(destination)
                 depth = len(destination.parts)

@@ -257,6 +257,9 @@ def test_the_router_image_holds_every_config_module_and_no_test():
         image_path = f"/gateway/{module.relative_to(router_dir).as_posix()}"
         assert ROUTER_DOCKERFILE.repo_path(image_path) == module, image_path
         assert not dockerignore_excludes(module.relative_to(REPO_ROOT).as_posix(), patterns)
+    page_size = router_dir / "page-size.json"
+    assert ROUTER_DOCKERFILE.repo_path("/gateway/page-size.json") == page_size
+    assert not dockerignore_excludes(page_size.relative_to(REPO_ROOT).as_posix(), patterns)
     unit_tests = sorted(router_dir.glob("**/*.test.ts"))
     assert unit_tests
     for unit_test in unit_tests:

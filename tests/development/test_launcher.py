@@ -90,7 +90,7 @@ def test_a_subgraph_added_to_the_manifest_is_started_and_routed_to(
     manifest_file.write_text(
         MANIFEST.read_text() + "\n[[subgraphs]]\n"
         'name = "comments"\nfolder = "comments_subgraph"\nport = 4003\n'
-        'port_variable = "COMMENTS_PORT"\nurl_variable = "COMMENTS_SUBGRAPH_URL"\n'
+        'port_variable = "COMMENTS_PORT"\n'
         'settings_module = "comments_subgraph.settings"\n'
         'asgi_app = "comments_subgraph.asgi:application"\nissues_tokens = false\n'
     )

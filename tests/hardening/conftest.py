@@ -22,8 +22,8 @@ from tests.support.stack import RATE_LIMIT_VARIABLES, Stack, running_stack
 __all__ = ["print_stack_logs_on_failure", "pytest_runtest_makereport"]
 
 POSTGRES_URL_PREFIXES = ("postgres://", "postgresql://")
-# The users service's rate limits (users_subgraph/users_subgraph/settings/rate_limits.py), off:
-# for tests that send many sign-ups or logins on purpose, and are not about the limits.
+# The services' rate limits, off: for tests that send many sign-ups, logins or writes on purpose,
+# and are not about the limits.
 RATE_LIMITS_OFF = dict.fromkeys(RATE_LIMIT_VARIABLES, "off")
 # What a response must never show: a Python traceback, or the database layer's names and SQL.
 LEAK_MARKERS = ("Traceback", 'File "', "psycopg", "sqlite3", "SELECT ", "django.db")

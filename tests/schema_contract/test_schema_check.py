@@ -11,7 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from scripts.subgraphs import router_node_dir
+from scripts.subgraphs import load, router_node_dir
 from tests.schema_contract.repository import REPO_ROOT
 
 COMPOSER = REPO_ROOT / "router" / "supergraph.mjs"
@@ -21,7 +21,11 @@ def run_check(repository: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(router_node_dir() / "node"), str(COMPOSER), "--check"],
         cwd=REPO_ROOT / "router",
-        env={**os.environ, "SCHEMA_DIR": str(repository / "schema")},
+        env={
+            **os.environ,
+            **load().composition_environment(),
+            "SCHEMA_DIR": str(repository / "schema"),
+        },
         capture_output=True,
         text=True,
         check=False,

@@ -29,6 +29,7 @@ def test_write_says_unchanged_for_the_files_it_leaves_alone(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     reports = {line.split()[-1]: line.split()[0] for line in result.stdout.splitlines()}
     assert reports == {
+        "router/page-size.json": "unchanged",
         str(users): "wrote",
         str(schema_dir / "posts.graphql"): "unchanged",
         str(schema_dir / "supergraph.graphql"): "unchanged",

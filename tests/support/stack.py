@@ -29,7 +29,8 @@ from scripts.subgraphs import REPO_ROOT, Subgraph, jwks_url, load, router_comman
 from subgraph_kit.keys import generate_private_key_pem
 
 STARTUP_TIMEOUT_SECONDS = 60
-# The users service's rate limits (users_subgraph/users_subgraph/settings/rate_limits.py).
+# The services' rate limits (users_subgraph/users_subgraph/settings/rate_limits.py,
+# posts_subgraph/posts_subgraph/settings/__init__.py).
 RATE_LIMIT_VARIABLES = tuple(
     f"RATE_LIMIT_{name}"
     for name in (
@@ -39,6 +40,8 @@ RATE_LIMIT_VARIABLES = tuple(
         "SIGNUP_PER_CLIENT",
         "SIGNUP_PER_EMAIL",
         "REFRESH_PER_CLIENT",
+        "POST_CREATE_PER_USER",
+        "POST_UPDATE_PER_USER",
     )
 )
 # The subgraph images' command: uvicorn with worker processes, no access log (see the script).
@@ -165,6 +168,8 @@ class Stack:
     ) -> None:
         self.work_dir = work_dir
         self.extra_env = dict(extra_env or {})
+        # With DEBUG off a subgraph refuses to start without it; the router sends it.
+        self.extra_env.setdefault("ROUTER_SHARED_SECRET", secrets.token_urlsafe(32))
         self.workers = workers
         self.databases = Databases(
             work_dir, server_url=database_server_url or os.environ.get("DATABASE_URL")
@@ -213,6 +218,9 @@ class Stack:
         if self.workers is None:
             command = [sys.executable, "-m", "uvicorn", subgraph.asgi_app]
             command += ["--host", "127.0.0.1", "--port", str(self.ports[name])]
+            # The client address is the router's X-Client-IP or the socket peer, never a header
+            # uvicorn would believe from 127.0.0.1 (its default).
+            command += ["--no-proxy-headers"]
         else:
             command, server_env = production_server(
                 subgraph.asgi_app, self.ports[name], self.workers

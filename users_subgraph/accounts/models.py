@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.encoding import punycode
+
+from subgraph_kit.models import RateLimitCounterBase
 
 EMAIL_MAX_LENGTH = 255
 DUPLICATE_EMAIL_MESSAGE = "There is already a registered user with this email"
@@ -19,14 +23,25 @@ class UserManager(BaseUserManager["User"]):
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
-        """The stored form of an address: trimmed and lowercased as a whole.
+        """The stored form of an address: trimmed, lowercased as a whole, its domain in ASCII.
 
         Django lowercases only the domain, since RFC 5321 lets a mail server treat `A@x.io` and
         `a@x.io` as two mailboxes. In practice none does, and two accounts whose addresses differ
         only in case would let one person pose as another: one address, one account. Storing the
         lowercased form lets the unique index itself match addresses case-insensitively.
+
+        An international domain name has two spellings, `bücher.example` and its IDNA (punycode)
+        form `xn--bcher-kva.example`, for one mailbox: the ASCII form is stored, which every mail
+        server accepts and Django's EmailValidator checks the same way. The local part is kept as
+        typed (lowercased), non-ASCII characters included. A domain IDNA refuses is left as it is,
+        for validation to reject.
         """
-        return super().normalize_email((email or "").strip()).lower()
+        local_part, at, domain = (email or "").strip().lower().rpartition("@")
+        if not at:
+            return domain
+        with suppress(UnicodeError):
+            domain = punycode(domain)
+        return f"{local_part}@{domain}"
 
     def get_by_natural_key(self, username: str) -> User:
         return self.get(email=self.normalize_email(username))
@@ -105,30 +120,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = User.objects.normalize_email(self.email)
 
 
-class RateLimitCounter(models.Model):
-    """Attempts counted under one key in one fixed time window (see accounts.rate_limits).
+class RateLimitCounter(RateLimitCounterBase):
+    """The users service's rate-limit counters (subgraph_kit.rate_limits)."""
 
-    In the database, not in a process, so every worker and replica counts together; rows whose
-    window no longer matters are deleted by `manage.py purge_rate_limits`.
-    """
-
-    key = models.CharField(
-        max_length=100, help_text="The limit's name and a keyed hash of whom it counts."
-    )
-    window_start = models.BigIntegerField(help_text="Unix time, in seconds, the window starts at.")
-    count = models.IntegerField(default=0)
-    expires_at = models.BigIntegerField(
-        db_index=True, help_text="Unix time, in seconds, after which the row no longer counts."
-    )
-
-    class Meta:
-        db_table = "rate_limit_counter"
-        constraints = [
-            # The conflict target of the atomic increment (INSERT ... ON CONFLICT DO UPDATE).
-            models.UniqueConstraint(
-                fields=["key", "window_start"], name="rate_limit_counter_key_window_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} @ {self.window_start}: {self.count}"
+    class Meta(RateLimitCounterBase.Meta):
+        pass

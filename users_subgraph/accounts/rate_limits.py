@@ -1,88 +1,15 @@
-"""Rate limits of the authentication mutations: attempts counted per client and per account.
-
-The counters are rows of RateLimitCounter, in the service's database, so every worker and every
-replica counts together. A count goes up by one atomic statement (INSERT ... ON CONFLICT DO UPDATE
-SET count = count + 1 RETURNING count): concurrent attempts each get their own count. Django's
-database cache backend cannot do this, as its `incr` reads the value and then writes it back.
-
-A limit is a sliding window, estimated from two fixed windows: the current window's count plus
-the previous window's, weighted by the part of it still less than one window ago. It lets no
-burst of twice the limit through at a window boundary, and needs two rows, not one per attempt.
-
-An attempt is counted before it runs and refused when its count goes over the limit, so
-concurrent attempts cannot all pass a check made before any of them was counted. A refused
-attempt is uncounted: only attempts that ran count, and a client that keeps trying while refused
-does not extend its own wait. Limits on failures uncount the attempt again when it succeeds.
-
-Keys hold a keyed hash (HMAC with SECRET_KEY) of the email and address, never the values: the
-table does not tell who tried to log in from where.
+"""The rate limits of the authentication mutations: what each counts, and the logins that made
+an address known to an account. The counting itself is subgraph_kit.rate_limits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import ipaddress
-import json
-import math
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.db import connection
-from django.db.models import F
-
-from accounts.models import RateLimitCounter
-from subgraph_kit.errors import RateLimited
+from subgraph_kit import rate_limits
+from subgraph_kit.rate_limits import RateLimit, counter_key, counter_model
 
 # A login succeeding from an address makes it known for this email for 30 to 60 days (two
 # windows): known addresses are not subject to the email's limit over every address.
 KNOWN_CLIENT_WINDOW_SECONDS = 30 * 24 * 3600
-# An IPv6 client usually holds a whole /64: counting single addresses would let it try 2^64 times.
-IPV6_CLIENT_PREFIX_LENGTH = 64
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    count: int
-    window_seconds: int
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """A limit named in settings.RATE_LIMITS, and what a refused client is told."""
-
-    name: str
-    refusal: str
-
-    def rate(self) -> Rate | None:
-        """The configured rate; None when the limit is off."""
-        configured = settings.RATE_LIMITS[self.name]
-        return Rate(**configured) if configured is not None else None
-
-    def quota(self, *subject: str) -> Quota:
-        """This limit applied to one subject: an address, an email, or an email and an address."""
-        return Quota(limit=self, key=counter_key(self.name, *subject))
-
-
-@dataclass(frozen=True, slots=True)
-class Quota:
-    limit: RateLimit
-    key: str
-
-
-@dataclass(frozen=True, slots=True)
-class CountedAttempt:
-    key: str
-    window_start: int
-
-    def uncount(self) -> None:
-        RateLimitCounter.objects.filter(
-            key=self.key, window_start=self.window_start, count__gt=0
-        ).update(count=F("count") - 1)
-
 
 LOGIN_PER_CLIENT = RateLimit("LOGIN_PER_CLIENT", "Too many login attempts from this address")
 LOGIN_FAILURES_PER_EMAIL_AND_CLIENT = RateLimit(
@@ -97,127 +24,11 @@ SIGNUP_PER_EMAIL = RateLimit("SIGNUP_PER_EMAIL", "Too many signups with this ema
 REFRESH_PER_CLIENT = RateLimit("REFRESH_PER_CLIENT", "Too many token refreshes from this address")
 
 
-def current_time() -> float:
-    """Now, in Unix seconds: the clock every window is measured on (tests move it)."""
-    return time.time()
-
-
-def client_subject(address: str) -> str:
-    """Whom a per-client limit counts: the IPv4 address, or the IPv6 address's /64 network."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ipaddress.ip_network((ip, IPV6_CLIENT_PREFIX_LENGTH), strict=False))
-    return str(ip)
-
-
-def counter_key(name: str, *subject: str) -> str:
-    message = json.dumps([name, *subject]).encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-    return f"{name.lower()}:{digest[:40]}"
-
-
-@contextmanager
-def attempt(
-    *, counted_always: Sequence[Quota] = (), counted_if_failed: Sequence[Quota] = ()
-) -> Iterator[None]:
-    """Count one attempt against each quota, or refuse it (RATE_LIMITED) counting nothing.
-
-    The block is the attempt. It stays counted against `counted_if_failed` only if it raises.
-    """
-    counted: list[CountedAttempt] = []
-    try:
-        for quota in [*counted_always, *counted_if_failed]:
-            counted_attempt = _count(quota)
-            if counted_attempt is not None:
-                counted.append(counted_attempt)
-    except RateLimited:
-        for counted_attempt in counted:
-            counted_attempt.uncount()
-        raise
-    yield
-    failure_keys = {quota.key for quota in counted_if_failed}
-    for counted_attempt in counted:
-        if counted_attempt.key in failure_keys:
-            counted_attempt.uncount()
-
-
-def _count(quota: Quota) -> CountedAttempt | None:
-    rate = quota.limit.rate()
-    if rate is None:
-        return None
-    now = current_time()
-    window_start = int(now) - int(now) % rate.window_seconds
-    count = _increment(quota.key, window_start=window_start, window_seconds=rate.window_seconds)
-    counted_attempt = CountedAttempt(key=quota.key, window_start=window_start)
-    previous_count = _count_in(quota.key, window_start - rate.window_seconds)
-    previous_weight = 1 - (now - window_start) / rate.window_seconds
-    if previous_count * previous_weight + count <= rate.count:
-        return counted_attempt
-    counted_attempt.uncount()
-    retry_after = _seconds_until_allowed(
-        rate, now=now, window_start=window_start, count=count - 1, previous_count=previous_count
-    )
-    raise RateLimited(
-        f"{quota.limit.refusal}. Try again in {retry_after} seconds.",
-        retry_after_seconds=retry_after,
-    )
-
-
-def _seconds_until_allowed(
-    rate: Rate, *, now: float, window_start: int, count: int, previous_count: int
-) -> int:
-    """When one more attempt would fit, if nobody else tries meanwhile (at least one second).
-
-    While the current window runs, the previous window's weight falls; once it has ended, the
-    current window is the previous one and its own weight falls.
-    """
-    window = rate.window_seconds
-    room = rate.count - 1
-    if count <= room:
-        # Here previous_count > 0, or the attempt would have fitted.
-        allowed_at = window_start + window * (1 - (room - count) / previous_count)
-    else:
-        allowed_at = window_start + window + window * (1 - room / count)
-    return max(1, math.ceil(allowed_at - now))
-
-
-def _increment(key: str, *, window_start: int, window_seconds: int) -> int:
-    """Add one to the key's count in this window, atomically; return the new count."""
-    quote = connection.ops.quote_name
-    table = quote(RateLimitCounter._meta.db_table)
-    key_column, window_column, count_column, expiry_column = (
-        quote(name) for name in ("key", "window_start", "count", "expires_at")
-    )
-    # Both PostgreSQL and SQLite (3.35+) run this as one atomic statement.
-    statement = (
-        f"INSERT INTO {table} ({key_column}, {window_column}, {count_column}, {expiry_column}) "  # noqa: S608 (quoted names, values are parameters)
-        f"VALUES (%s, %s, 1, %s) "
-        f"ON CONFLICT ({key_column}, {window_column}) "
-        f"DO UPDATE SET {count_column} = {table}.{count_column} + 1 "
-        f"RETURNING {count_column}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [key, window_start, window_start + 2 * window_seconds])
-        return cursor.fetchone()[0]
-
-
-def _count_in(key: str, window_start: int) -> int:
-    return (
-        RateLimitCounter.objects.filter(key=key, window_start=window_start)
-        .values_list("count", flat=True)
-        .first()
-        or 0
-    )
-
-
 def remember_login_client(*, email: str, client: str) -> None:
     """Note that `client` has logged in to `email`'s account (see KNOWN_CLIENT_WINDOW_SECONDS)."""
-    now = int(current_time())
+    now = int(rate_limits.current_time())
     window_start = now - now % KNOWN_CLIENT_WINDOW_SECONDS
-    _increment(
+    rate_limits.increment(
         counter_key("KNOWN_LOGIN_CLIENT", email, client),
         window_start=window_start,
         window_seconds=KNOWN_CLIENT_WINDOW_SECONDS,
@@ -225,16 +36,14 @@ def remember_login_client(*, email: str, client: str) -> None:
 
 
 def is_known_login_client(*, email: str, client: str) -> bool:
-    now = int(current_time())
+    now = int(rate_limits.current_time())
     window_start = now - now % KNOWN_CLIENT_WINDOW_SECONDS
-    return RateLimitCounter.objects.filter(
-        key=counter_key("KNOWN_LOGIN_CLIENT", email, client),
-        window_start__in=[window_start, window_start - KNOWN_CLIENT_WINDOW_SECONDS],
-        count__gt=0,
-    ).exists()
-
-
-def purge_expired_counters() -> int:
-    """Delete the counters whose windows no longer count; return how many were deleted."""
-    deleted, _ = RateLimitCounter.objects.filter(expires_at__lt=int(current_time())).delete()
-    return deleted
+    return (
+        counter_model()
+        .objects.filter(
+            key=counter_key("KNOWN_LOGIN_CLIENT", email, client),
+            window_start__in=[window_start, window_start - KNOWN_CLIENT_WINDOW_SECONDS],
+            count__gt=0,
+        )
+        .exists()
+    )

@@ -25,11 +25,12 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import rate_limits
+from accounts import rate_limits as account_limits
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, EMAIL_MAX_LENGTH, User
 from accounts.selectors import user_get
 from accounts.tokens import UserRefreshToken
 from accounts.validators import PASSWORD_MAX_LENGTH
+from subgraph_kit import rate_limits
 from subgraph_kit.errors import BadUserInput, Unauthenticated
 
 INVALID_CREDENTIALS_MESSAGE = "Invalid email or password"
@@ -87,8 +88,8 @@ def user_signup(*, email: str, password: str, client_address: str) -> Authentica
     """Register and issue tokens; each attempt counts per client address and per email."""
     with rate_limits.attempt(
         counted_always=[
-            rate_limits.SIGNUP_PER_CLIENT.quota(rate_limits.client_subject(client_address)),
-            rate_limits.SIGNUP_PER_EMAIL.quota(User.objects.normalize_email(email)),
+            account_limits.SIGNUP_PER_CLIENT.quota(rate_limits.client_subject(client_address)),
+            account_limits.SIGNUP_PER_EMAIL.quota(User.objects.normalize_email(email)),
         ]
     ):
         return _user_signup(email=email, password=password)
@@ -128,15 +129,15 @@ def _password_attempt(*, email: str, client_address: str) -> Iterator[None]:
     new addresses, but not addresses its owner uses, nor the owner's sessions (refresh tokens).
     """
     client = rate_limits.client_subject(client_address)
-    failure_quotas = [rate_limits.LOGIN_FAILURES_PER_EMAIL_AND_CLIENT.quota(email, client)]
-    if not rate_limits.is_known_login_client(email=email, client=client):
-        failure_quotas.append(rate_limits.LOGIN_FAILURES_PER_EMAIL.quota(email))
+    failure_quotas = [account_limits.LOGIN_FAILURES_PER_EMAIL_AND_CLIENT.quota(email, client)]
+    if not account_limits.is_known_login_client(email=email, client=client):
+        failure_quotas.append(account_limits.LOGIN_FAILURES_PER_EMAIL.quota(email))
     with rate_limits.attempt(
-        counted_always=[rate_limits.LOGIN_PER_CLIENT.quota(client)],
+        counted_always=[account_limits.LOGIN_PER_CLIENT.quota(client)],
         counted_if_failed=failure_quotas,
     ):
         yield
-    rate_limits.remember_login_client(email=email, client=client)
+    account_limits.remember_login_client(email=email, client=client)
 
 
 def user_password_change(
@@ -204,7 +205,7 @@ def token_refresh(*, refresh: str, client_address: str) -> TokenPair:
     """
     with rate_limits.attempt(
         counted_always=[
-            rate_limits.REFRESH_PER_CLIENT.quota(rate_limits.client_subject(client_address))
+            account_limits.REFRESH_PER_CLIENT.quota(rate_limits.client_subject(client_address))
         ]
     ):
         return _token_rotate(refresh=refresh)

@@ -23,3 +23,18 @@ class MaximumLengthValidator:
 
     def get_help_text(self) -> str:
         return f"Your password must contain at most {self.max_length} characters."
+
+
+class NotOnlyWhitespaceValidator:
+    """Refuse passwords of whitespace only: `"        "` passes every length rule, yet anyone
+    who tries blank passwords guesses it."""
+
+    def validate(self, password: str, user: object = None) -> None:
+        if not password.strip():
+            raise ValidationError(
+                "This password is only whitespace. It must contain other characters too.",
+                code="password_only_whitespace",
+            )
+
+    def get_help_text(self) -> str:
+        return "Your password must contain characters other than whitespace."

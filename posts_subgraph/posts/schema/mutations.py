@@ -7,16 +7,21 @@ from typing import Any
 import strawberry
 from asgiref.sync import sync_to_async
 
+from posts.models import DESCRIPTION_MAX_LENGTH
 from posts.schema.types import PostType
 from posts.services import UNCHANGED, post_create, post_delete, post_update
 from subgraph_kit.errors import parse_uuid
 from subgraph_kit.graphql import SubgraphInfo
 
+DESCRIPTION_LIMIT = f"At most {DESCRIPTION_MAX_LENGTH} characters (longer: BAD_USER_INPUT)."
+
 
 @strawberry.input
 class CreatePostInput:
     title: str
-    description: str | None = strawberry.UNSET
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description=DESCRIPTION_LIMIT
+    )
 
 
 @strawberry.input(
@@ -24,7 +29,9 @@ class CreatePostInput:
 )
 class UpdatePostInput:
     title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description=DESCRIPTION_LIMIT
+    )
 
 
 def given(value: Any) -> Any:
@@ -34,7 +41,10 @@ def given(value: Any) -> Any:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a post owned by the viewer.")
+    @strawberry.mutation(
+        description="Create a post owned by the viewer. Rate limited per user: RATE_LIMITED, "
+        "with `extensions.retryAfter` in seconds."
+    )
     async def create_post(self, info: SubgraphInfo, input: CreatePostInput) -> PostType:
         viewer = await info.context.require_viewer()
         description = None if input.description is strawberry.UNSET else input.description
@@ -42,7 +52,10 @@ class Mutation:
             user_id=viewer.user_id, title=input.title, description=description
         )
 
-    @strawberry.mutation(description="Change the given fields of one of the viewer's posts.")
+    @strawberry.mutation(
+        description="Change the given fields of one of the viewer's posts. Rate limited per "
+        "user: RATE_LIMITED, with `extensions.retryAfter` in seconds."
+    )
     async def update_post(
         self, info: SubgraphInfo, id: strawberry.ID, input: UpdatePostInput
     ) -> PostType:

@@ -31,10 +31,14 @@ CONTRACT = [
     "  deletePost(id: ID!): ID!",
     """input CreatePostInput {
   title: String!
+
+  \"\"\"At most 10000 characters (longer: BAD_USER_INPUT).\"\"\"
   description: String
 }""",
     """input UpdatePostInput {
   title: String
+
+  \"\"\"At most 10000 characters (longer: BAD_USER_INPUT).\"\"\"
   description: String
 }""",
     """type User @key(fields: "id") {

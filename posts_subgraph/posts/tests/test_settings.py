@@ -11,7 +11,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "ENV_FILE": os.devnull,
-    "SECRET_KEY": "a-real-secret",
+    "SECRET_KEY": "a-real-secret-" + "0123456789abcdef" * 3,
+    "ROUTER_SHARED_SECRET": "a-router-secret",
     "ALLOWED_HOSTS": "posts.example.com",
     "CORS_ALLOWED_ORIGINS": "https://app.example.com",
     "DJANGO_SETTINGS_MODULE": "posts_subgraph.settings",

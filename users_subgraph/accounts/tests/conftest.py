@@ -12,8 +12,8 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.services import TokenPair, token_pair_issue
+from subgraph_kit.settings import parse_rate
 from subgraph_kit.testing import execute_graphql
-from users_subgraph.settings.rate_limits import parse_rate
 
 PASSWORD = "correct horse battery staple"
 
@@ -98,7 +98,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     # 10 seconds into a window, for every window length from a second to an hour.
     fixed = Clock(now=1_800_000_000.0 + 10)
-    monkeypatch.setattr("accounts.rate_limits.current_time", lambda: fixed.now)
+    monkeypatch.setattr("subgraph_kit.rate_limits.current_time", lambda: fixed.now)
     return fixed
 
 

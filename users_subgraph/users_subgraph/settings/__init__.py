@@ -50,6 +50,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     # At most 128 characters.
     {"NAME": "accounts.validators.MaximumLengthValidator"},
+    {"NAME": "accounts.validators.NotOnlyWhitespaceValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

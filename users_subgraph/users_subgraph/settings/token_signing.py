@@ -24,6 +24,8 @@ from subgraph_kit.settings import pem_from_env
 SUPPORTED_ALGORITHMS = ("RS256", "HS256")
 # RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output (256 bits).
 MINIMUM_SECRET_KEY_LENGTH = 32
+# Short, as refresh tokens rotate: clients refresh before expiry (examples/web) at no cost to users.
+DEFAULT_ACCESS_TOKEN_LIFETIME_MINUTES = 5
 PUBLIC_KEY_PEM = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
 
 
@@ -147,8 +149,13 @@ def token_signing_settings(
             "ISSUER": verification["issuer"],
             "AUDIENCE": verification["audience"],
             "LEEWAY": verification["leeway_seconds"],
+            # An access token carries `is_staff` and is checked without asking this service, so
+            # its lifetime bounds how long a logout, deactivation or demotion takes to apply.
             "ACCESS_TOKEN_LIFETIME": dt.timedelta(
-                minutes=env.int("JWT_ACCESS_TOKEN_LIFETIME_MINUTES", default=120)
+                minutes=env.int(
+                    "JWT_ACCESS_TOKEN_LIFETIME_MINUTES",
+                    default=DEFAULT_ACCESS_TOKEN_LIFETIME_MINUTES,
+                )
             ),
             "REFRESH_TOKEN_LIFETIME": dt.timedelta(
                 minutes=env.int("JWT_REFRESH_TOKEN_LIFETIME_MINUTES", default=1440)

@@ -76,3 +76,27 @@ def test_requires_a_token(graphql):
 
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert not Post.objects.exists()
+
+
+def test_a_description_over_the_maximum_is_bad_user_input(graphql, alice):
+    body = graphql(
+        CREATE_POST, {"input": {"title": "T", "description": "d" * 10_001}}, as_person=alice
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert not Post.objects.exists()
+
+
+def test_too_many_creations_are_rate_limited_with_a_retry_delay(graphql, alice, settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "POST_CREATE_PER_USER": {"count": 1, "window_seconds": 3600},
+    }
+    graphql(CREATE_POST, {"input": {"title": "First"}}, as_person=alice)
+
+    body = graphql(CREATE_POST, {"input": {"title": "Second"}}, as_person=alice)
+
+    assert error_codes(body) == ["RATE_LIMITED"]
+    # Sliding windows: an attempt weighs on the count for up to two windows.
+    assert 0 < body["errors"][0]["extensions"]["retryAfter"] <= 2 * 3600
+    assert Post.objects.count() == 1

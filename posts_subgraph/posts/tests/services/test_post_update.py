@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.db import connection, connections, transaction
 
-from posts.models import Post
+from posts.models import DESCRIPTION_MAX_LENGTH, Post
 from posts.services import post_update
-from subgraph_kit.errors import BadUserInput, NotFound
+from subgraph_kit.errors import BadUserInput, NotFound, RateLimited
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,27 @@ def test_waits_for_a_concurrent_update_and_returns_the_post_as_committed():
     # Without the row lock it would have read "old" and answered with a state never committed.
     assert (updated.title, updated.description) == ("Second", "from the first update")
     assert stored(post) == ("Second", "from the first update")
+
+
+def test_rejects_a_description_over_the_maximum_and_changes_nothing(post):
+    with pytest.raises(BadUserInput, match=f"at most {DESCRIPTION_MAX_LENGTH} characters"):
+        post_update(
+            post_id=post.id, user_id=post.user_id, description="d" * (DESCRIPTION_MAX_LENGTH + 1)
+        )
+
+    assert stored(post) == ("Title", "Text")
+
+
+def test_updates_are_limited_per_user_even_when_they_fail(settings, post):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "POST_UPDATE_PER_USER": {"count": 2, "window_seconds": 60},
+    }
+    post_update(post_id=post.id, user_id=post.user_id, title="One")
+    with pytest.raises(NotFound):
+        post_update(post_id=uuid.uuid4(), user_id=post.user_id, title="Missing")
+
+    with pytest.raises(RateLimited):
+        post_update(post_id=post.id, user_id=post.user_id, title="Three")
+
+    assert stored(post) == ("One", "Text")

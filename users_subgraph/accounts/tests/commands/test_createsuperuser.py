@@ -26,3 +26,12 @@ def test_createsuperuser_needs_an_email() -> None:
     with pytest.raises(CommandError, match="email"):
         call_command("createsuperuser", interactive=False, verbosity=0)
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_createsuperuser_stores_an_international_domain_in_its_ascii_form(monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+
+    call_command("createsuperuser", interactive=False, email="root@bücher.example", verbosity=0)
+
+    assert User.objects.get().email == "root@xn--bcher-kva.example"

@@ -14,11 +14,12 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts import rate_limits
 from accounts.models import RateLimitCounter
 from accounts.services import token_blacklist, token_pair_issue
+from subgraph_kit import rate_limits as counting
 
 
 def count_attempts(count: int, address: str) -> None:
     for _ in range(count):
-        with rate_limits.attempt(counted_always=[rate_limits.SIGNUP_PER_CLIENT.quota(address)]):
+        with counting.attempt(counted_always=[rate_limits.SIGNUP_PER_CLIENT.quota(address)]):
             pass
 
 

@@ -70,6 +70,7 @@ def test_a_wrong_current_password_is_bad_user_input_and_changes_nothing(
         ("k3#Lp9", "too short"),
         ("password123", "too common"),
         ("ada.example.com", "too similar to the email address"),
+        (" " * 12, "only whitespace"),
         (PASSWORD, SAME_PASSWORD_MESSAGE),
     ],
 )

@@ -28,6 +28,19 @@ def test_login_returns_working_tokens(graphql, user, email: str) -> None:
     assert graphql(ME, access_token=payload["access"])["data"]["me"]["id"] == str(user.id)
 
 
+@pytest.mark.parametrize("email", ["ada@bücher.example", "Ada@XN--BCHER-KVA.example"])
+def test_login_accepts_either_spelling_of_an_international_domain(
+    graphql, create_user, email: str
+) -> None:
+    user = create_user(email="ada@bücher.example")
+
+    body = graphql(LOGIN, login_variables(email))
+
+    assert "errors" not in body, body
+    payload = body["data"]["login"]["user"]
+    assert (payload["id"], payload["email"]) == (str(user.id), "ada@xn--bcher-kva.example")
+
+
 @pytest.mark.parametrize(
     ("email", "password"),
     [

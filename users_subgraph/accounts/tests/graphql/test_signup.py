@@ -50,6 +50,26 @@ def test_an_email_registers_once_whatever_its_case(graphql, create_user, email: 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("registered", "email"),
+    [
+        ("ada@bücher.example", "ada@xn--bcher-kva.example"),
+        ("ada@xn--bcher-kva.example", "ADA@BÜCHER.example"),
+    ],
+)
+def test_both_spellings_of_an_international_domain_register_once(
+    graphql, create_user, registered: str, email: str
+) -> None:
+    create_user(email=registered)
+
+    body = graphql(SIGNUP, signup_variables(email))
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == DUPLICATE_EMAIL_MESSAGE
+    assert list(User.objects.values_list("email", flat=True)) == ["ada@xn--bcher-kva.example"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("email", ["", "not-an-email", "ada@", "@example.com", "a b@example.com"])
 def test_an_invalid_email_is_refused(graphql, email: str) -> None:
     body = graphql(SIGNUP, signup_variables(email))
@@ -76,6 +96,8 @@ def test_an_email_longer_than_255_characters_is_refused(graphql) -> None:
         ("8203948571039", "entirely numeric"),
         ("x" * 100 + "Q7!" * 10, "too long"),
         ("ada.lovelace.example", "too similar to the email address"),
+        (" " * 8, "only whitespace"),
+        ("\t \n \u3000 \u00a0 ", "only whitespace"),
     ],
 )
 def test_a_password_the_validators_refuse_is_refused_with_the_reason(

@@ -25,6 +25,25 @@ def test_create_user_stores_the_email_lowercased_and_hashes_the_password() -> No
     assert user.date_joined is not None
 
 
+@pytest.mark.parametrize(
+    ("email", "stored"),
+    [
+        ("ada@bücher.example", "ada@xn--bcher-kva.example"),
+        ("ada@XN--BCHER-KVA.example", "ada@xn--bcher-kva.example"),
+        (" Ada@Bücher.Example ", "ada@xn--bcher-kva.example"),
+        # The local part is kept, non-ASCII characters included (lowercased like any other).
+        ("Jürgen@example.com", "jürgen@example.com"),
+        # A domain IDNA refuses stays as it is, for the email validator to reject.
+        ("ada@bad..example", "ada@bad..example"),
+        ("no-at-sign", "no-at-sign"),
+    ],
+)
+def test_normalize_email_stores_international_domains_in_their_ascii_form(
+    email: str, stored: str
+) -> None:
+    assert User.objects.normalize_email(email) == stored
+
+
 @pytest.mark.django_db
 def test_login_lookups_match_the_email_case_insensitively(user) -> None:
     assert User.objects.get_by_natural_key("ADA@example.com") == user

@@ -1,4 +1,5 @@
-"""accounts.rate_limits: sliding windows counted in the database, below the GraphQL layer."""
+"""subgraph_kit.rate_limits with the users service's limits and counters: sliding windows
+counted in the database, below the GraphQL layer."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import pytest
 from accounts import rate_limits
 from accounts.models import RateLimitCounter
 from accounts.tests.conftest import run_concurrently
+from subgraph_kit import rate_limits as counting
 from subgraph_kit.errors import RateLimited
 
 LIMIT = rate_limits.SIGNUP_PER_CLIENT
 
 
 def attempt_once(subject: str = "192.0.2.1") -> None:
-    with rate_limits.attempt(counted_always=[LIMIT.quota(subject)]):
+    with counting.attempt(counted_always=[LIMIT.quota(subject)]):
         pass
 
 
@@ -90,9 +92,9 @@ def test_counts_written_by_another_worker_count(ten_per_minute, clock) -> None:
 def test_a_failure_only_limit_uncounts_an_attempt_that_succeeds(ten_per_minute, clock) -> None:
     quota = LIMIT.quota("ada@example.com")
     for _ in range(20):
-        with rate_limits.attempt(counted_if_failed=[quota]):
+        with counting.attempt(counted_if_failed=[quota]):
             pass
-    with pytest.raises(ValueError, match="failed"), rate_limits.attempt(counted_if_failed=[quota]):
+    with pytest.raises(ValueError, match="failed"), counting.attempt(counted_if_failed=[quota]):
         raise ValueError("a failed attempt")
 
     assert RateLimitCounter.objects.get(key=quota.key).count == 1
@@ -103,22 +105,22 @@ def test_an_attempt_refused_by_one_limit_is_counted_by_none(set_rate_limits, clo
     set_rate_limits(SIGNUP_PER_CLIENT="5/min", SIGNUP_PER_EMAIL="1/min")
     by_client = rate_limits.SIGNUP_PER_CLIENT.quota("192.0.2.1")
     by_email = rate_limits.SIGNUP_PER_EMAIL.quota("ada@example.com")
-    with rate_limits.attempt(counted_always=[by_client, by_email]):
+    with counting.attempt(counted_always=[by_client, by_email]):
         pass
 
     for _ in range(2):
-        with pytest.raises(RateLimited), rate_limits.attempt(counted_always=[by_client, by_email]):
+        with pytest.raises(RateLimited), counting.attempt(counted_always=[by_client, by_email]):
             pass
 
     assert RateLimitCounter.objects.get(key=by_client.key).count == 1
 
 
 def test_an_ipv6_client_is_its_64_bit_network() -> None:
-    same_network = {rate_limits.client_subject(f"2001:db8::{suffix}") for suffix in ("1", "ff:2")}
+    same_network = {counting.client_subject(f"2001:db8::{suffix}") for suffix in ("1", "ff:2")}
 
     assert same_network == {"2001:db8::/64"}
-    assert rate_limits.client_subject("2001:db8:0:1::1") == "2001:db8:0:1::/64"
-    assert rate_limits.client_subject("192.0.2.1") == "192.0.2.1"
+    assert counting.client_subject("2001:db8:0:1::1") == "2001:db8:0:1::/64"
+    assert counting.client_subject("192.0.2.1") == "192.0.2.1"
 
 
 def test_keys_hold_no_email_or_address() -> None:

@@ -6,7 +6,8 @@ import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from users_subgraph.settings.rate_limits import DEFAULT_RATES, parse_rate, rate_limit_settings
+from subgraph_kit.settings import parse_rate
+from users_subgraph.settings.rate_limits import DEFAULT_RATES, rate_limit_settings
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from django.conf import settings
 from subgraph_kit.keys import generate_private_key_pem
 
 PRODUCTION_BASICS = {
-    "SECRET_KEY": "a-production-secret-key",
+    "SECRET_KEY": "a-production-secret-key-" + "0123456789abcdef" * 3,
+    "ROUTER_SHARED_SECRET": "a-router-secret",
     "ALLOWED_HOSTS": "users.example.com",
     "CORS_ALLOWED_ORIGINS": "https://app.example.com",
 }

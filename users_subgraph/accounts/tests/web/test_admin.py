@@ -74,6 +74,21 @@ def test_the_change_form_refuses_an_email_taken_in_another_case(admin_client, cr
     assert grace.email == "grace@example.com"
 
 
+def test_the_change_form_refuses_the_other_spelling_of_a_taken_address(
+    admin_client, create_user
+) -> None:
+    create_user(email="ada@bücher.example")
+    grace = create_user(email="grace@example.com")
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{grace.id}/change/",
+        {"email": "ada@xn--bcher-kva.example", "is_active": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "There is already a registered user with this email" in response.content.decode()
+
+
 def test_the_password_form_changes_the_password(admin_client, create_user) -> None:
     user = create_user(email="ada@example.com")
     url = f"/admin/accounts/user/{user.id}/password/"

@@ -6,7 +6,7 @@ clean-up").
 
 from django.core.management.base import BaseCommand
 
-from accounts.rate_limits import purge_expired_counters
+from subgraph_kit.rate_limits import purge_expired_counters
 
 
 class Command(BaseCommand):
