@@ -144,6 +144,16 @@ bench: install $(BENCH_INSTALLED) ## Benchmark the stack against a Django monoli
 	  $(if $(DURATION),--duration $(DURATION)) $(if $(ROUNDS),--rounds $(ROUNDS)) \
 	  $(if $(WORKERS),--workers $(WORKERS)) $(BENCH_ARGS)
 
+CLIENTS_INSTALLED := tests/clients/node_modules/.installed
+
+$(CLIENTS_INSTALLED): tests/clients/package.json tests/clients/package-lock.json
+	cd tests/clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: test-clients
+test-clients: install $(CLIENTS_INSTALLED) ## Real client libraries (Apollo, urql, graphql-request, gql, curl) through the router
+	$(PYTEST) -q tests/clients
+
 WEB_INSTALLED := examples/web/node_modules/.installed
 
 $(WEB_INSTALLED): examples/web/package.json examples/web/package-lock.json
@@ -165,4 +175,4 @@ screenshots: install ## Retake docs/graphiql.png (GraphiQL showing a federated q
 	UPDATE_DOCS_SCREENSHOT=1 $(PYTEST) -q tests/browser/test_graphiql.py
 
 .PHONY: test
-test: install lint test-kit $(addprefix test-,$(SUBGRAPHS)) test-router schema-check test-web-types test-e2e test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)
+test: install lint test-kit $(addprefix test-,$(SUBGRAPHS)) test-router schema-check test-web-types test-e2e test-clients test-hardening test-deploy test-browser ## Run every test (PostgreSQL when DATABASE_URL is set)

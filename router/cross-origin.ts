@@ -1,9 +1,11 @@
 /** Cross-origin browser access (CORS) and the header that keeps cross-site requests out (CSRF). */
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 
-// Browsers send "simple" requests (GET, or POST as a form or text/plain) cross-site without asking
-// CORS first. Such a request must carry this header, which no HTML form can set and which forces
-// a CORS preflight when a script sets it. JSON POSTs (every normal client, GraphiQL) need nothing.
+// Browsers send "simple" requests (GET, or POST as a form, text/plain or without a content type)
+// cross-site without asking CORS first. Such a POST must carry this header, which no HTML form can
+// set and which forces a CORS preflight when a script sets it (plugins/csrf-prevention.ts; GET
+// needs none: it runs only queries, without a token). JSON POSTs (every normal client, GraphiQL)
+// need nothing.
 export const CSRF_HEADER = 'x-graphql-csrf';
 
 /**

@@ -27,8 +27,13 @@ import { graphiqlOptions } from './graphiql.ts';
 import { createLogger } from './logging.ts';
 import { prometheusOptions } from './metrics.ts';
 import { useAccessTokenPolicy } from './plugins/access-token-policy.ts';
+import { useBatchLimit } from './plugins/batch-limit.ts';
 import { useCostLimit } from './plugins/cost-limit.ts';
+import { useCsrfPrevention } from './plugins/csrf-prevention.ts';
 import { useHiddenSuggestions } from './plugins/hide-suggestions.ts';
+import { useKnownOperationTypes } from './plugins/known-operation-types.ts';
+import { useNoStreamingResponses } from './plugins/no-streaming-responses.ts';
+import { readTrustedDocuments, usePersistedDocuments } from './plugins/persisted-documents.ts';
 import { useRequestBodyLimit } from './plugins/request-body-limit.ts';
 import { useRequestLog } from './plugins/request-log.ts';
 import { useSubgraphFailureErrors } from './plugins/subgraph-failure-errors.ts';
@@ -78,11 +83,28 @@ export const gatewayConfig = defineConfig({
   maxTokens: limits.maxTokens,
   upstreamTimeout: limits.subgraphTimeoutMs,
   ...(settings.introspection ? {} : { disableIntrospection: {} }),
-  csrfPrevention: { requestHeaders: [CSRF_HEADER] },
+  // Batches of operations (a JSON array), each run as if sent alone; useBatchLimit refuses a
+  // larger one with a 400 before Yoga's own check would (413).
+  batching: { limit: limits.maxBatchOperations },
+  // No WebSocket server (graphql-transport-ws): the API has no subscriptions, and a socket
+  // would bypass the body limit, CORS and the request log. Server-Sent Events: see
+  // useNoStreamingResponses.
+  disableWebsockets: true,
 
   plugins: () => [
     useRequestLog({ graphqlPath: GRAPHQL_PATH, logger }),
+    useNoStreamingResponses({ graphqlPath: GRAPHQL_PATH }),
+    useCsrfPrevention({ requestHeader: CSRF_HEADER }),
     useRequestBodyLimit(limits.maxRequestBodyBytes),
+    useBatchLimit(limits.maxBatchOperations),
+    // Before parsing: a document found by hash then goes through every limit below.
+    usePersistedDocuments({
+      mode: settings.persistedDocuments.mode,
+      trustedDocuments: readTrustedDocuments(settings.persistedDocuments.manifestPaths),
+      apqStoreCharacters: settings.persistedDocuments.apqStoreCharacters,
+      log: logger,
+    }),
+    useKnownOperationTypes(),
     // flattenFragments: a fragment spread is not a level of its own (by default graphql-armor
     // counts each spread as two).
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...asValidationError }),

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { dirname, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { PAGE_SIZE, readSettings } from './settings.ts';
 
 describe('readSettings', () => {
@@ -21,7 +23,10 @@ describe('readSettings', () => {
       maxCost: 1000,
       maxPageSize: PAGE_SIZE.maximum,
       subgraphTimeoutMs: 10_000,
+      maxBatchOperations: 10,
     });
+    assert.equal(settings.persistedDocuments.mode, 'log');
+    assert.equal(settings.persistedDocuments.apqStoreCharacters, 4 * 1024 * 1024);
     assert.equal(settings.jwt.algorithm, 'RS256');
     assert.equal(settings.jwt.jwksUrl, 'http://127.0.0.1:4001/.well-known/jwks.json');
     assert.equal(settings.jwt.publicKey, undefined);
@@ -57,6 +62,23 @@ describe('readSettings', () => {
     assert.equal(readSettings({ SUPERGRAPH_PATH: '/etc/s.graphql' }, '/srv').supergraphPath, '/etc/s.graphql');
   });
 
+  test("trusted documents: off in development, and the repository's manifest by default", () => {
+    const settings = readSettings({ ROUTER_DEVELOPMENT: 'true' });
+    assert.equal(settings.persistedDocuments.mode, 'off');
+    assert.deepEqual(settings.persistedDocuments.manifestPaths, [
+      resolve(dirname(fileURLToPath(import.meta.url)), '../schema/persisted-query-manifest.json'),
+    ]);
+  });
+
+  test('ROUTER_PERSISTED_DOCUMENT_MANIFESTS lists manifests, resolved against the working directory', () => {
+    const settings = readSettings(
+      { ROUTER_TRUSTED_DOCUMENTS: 'only-trusted', ROUTER_PERSISTED_DOCUMENT_MANIFESTS: 'web.json, /etc/ios.json' },
+      '/srv',
+    );
+    assert.equal(settings.persistedDocuments.mode, 'only-trusted');
+    assert.deepEqual(settings.persistedDocuments.manifestPaths, ['/srv/web.json', '/etc/ios.json']);
+  });
+
   test('JWT_PUBLIC_KEY may be one line with \\n escapes, as in .env', () => {
     const settings = readSettings({ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nAAA\\n-----END PUBLIC KEY-----' });
     assert.equal(settings.jwt.publicKey, '-----BEGIN PUBLIC KEY-----\nAAA\n-----END PUBLIC KEY-----');
@@ -81,6 +103,9 @@ describe('readSettings', () => {
     [{ ROUTER_MAX_REQUEST_BODY_BYTES: '1e' }, /^ROUTER_MAX_REQUEST_BODY_BYTES/],
     [{ ROUTER_MAX_COST: '0' }, /^ROUTER_MAX_COST/],
     [{ ROUTER_SUBGRAPH_TIMEOUT_MS: '-5' }, /^ROUTER_SUBGRAPH_TIMEOUT_MS/],
+    [{ ROUTER_MAX_BATCH_OPERATIONS: '0' }, /^ROUTER_MAX_BATCH_OPERATIONS/],
+    [{ ROUTER_APQ_STORE_CHARACTERS: 'lots' }, /^ROUTER_APQ_STORE_CHARACTERS/],
+    [{ ROUTER_TRUSTED_DOCUMENTS: 'strict' }, /^ROUTER_TRUSTED_DOCUMENTS must be one of off, log, only-trusted, got "strict"/],
     [{ JWT_ALGORITHM: 'ES256' }, /^JWT_ALGORITHM must be RS256 or HS256, got "ES256"/],
     [{ JWT_ALGORITHM: 'HS256' }, /^JWT_ALGORITHM=HS256 requires JWT_SECRET_KEY/],
     [{ JWT_LEEWAY_SECONDS: '-1' }, /^JWT_LEEWAY_SECONDS must be a number >= 0/],

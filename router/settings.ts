@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TRUSTED_DOCUMENTS_MODES, type TrustedDocumentsMode } from './plugins/persisted-documents.ts';
 
 type Environment = Record<string, string | undefined>;
 
@@ -124,6 +125,36 @@ export function readSettings(env: Environment = process.env, cwd: string = proce
     // A subgraph call that has not answered after this long is abandoned; its fields come back
     // null with a GATEWAY_TIMEOUT error.
     subgraphTimeoutMs: positiveInteger('ROUTER_SUBGRAPH_TIMEOUT_MS', 10_000),
+    // Operations in one batched request (a JSON array: Apollo's BatchHttpLink, graphql-request's
+    // batchRequests). Each runs as if sent alone, through every limit above; 10 is Apollo's
+    // default batchMax. More is refused with one 400 (plugins/batch-limit.ts).
+    maxBatchOperations: positiveInteger('ROUTER_MAX_BATCH_OPERATIONS', 10),
+  };
+
+  // ------------------------------------------- persisted and trusted documents
+  // See plugins/persisted-documents.ts. The manifests: the one `make schema` writes (the
+  // repository's schema/, or one next to this file in the image), or every path listed.
+  const defaultManifestPaths = [
+    resolve(here, '../schema/persisted-query-manifest.json'),
+    resolve(here, 'persisted-query-manifest.json'),
+  ];
+  const listedManifests = list('ROUTER_PERSISTED_DOCUMENT_MANIFESTS').map((path) => resolve(cwd, path));
+  const trustedDocumentsMode = string('ROUTER_TRUSTED_DOCUMENTS', development ? 'off' : 'log') as TrustedDocumentsMode;
+  if (!TRUSTED_DOCUMENTS_MODES.includes(trustedDocumentsMode)) {
+    throw new Error(
+      `ROUTER_TRUSTED_DOCUMENTS must be one of ${TRUSTED_DOCUMENTS_MODES.join(', ')}, got "${env.ROUTER_TRUSTED_DOCUMENTS}"`,
+    );
+  }
+  const persistedDocuments = {
+    // off: any document runs; log: any runs, those not in a manifest are logged (the production
+    // default: it shows what only-trusted would refuse); only-trusted: only manifest documents.
+    mode: trustedDocumentsMode,
+    manifestPaths:
+      listedManifests.length > 0 ? listedManifests : defaultManifestPaths.filter((path) => existsSync(path)),
+    // Characters of documents APQ remembers per replica (least recently used first out): 4 Mi
+    // holds a few thousand operations and bounds the memory a client registering documents
+    // can take. A replica that has forgotten a hash costs the client one resend.
+    apqStoreCharacters: positiveInteger('ROUTER_APQ_STORE_CHARACTERS', 4 * 1024 * 1024),
   };
 
   // ------------------------------------------------------------------- JWT
@@ -174,6 +205,7 @@ export function readSettings(env: Environment = process.env, cwd: string = proce
     exposeQueryPlan,
     logLevel,
     limits,
+    persistedDocuments,
     jwt,
     // Sent to every subgraph as x-router-secret; the subgraphs refuse calls without it.
     routerSecret: env.ROUTER_SHARED_SECRET || undefined,

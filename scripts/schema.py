@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts import schema_contract
+from scripts import persisted_documents, schema_contract
 from scripts.subgraphs import REPO_ROOT, load, router_node_dir
 from subgraph_kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -85,7 +85,7 @@ def write() -> int:
         if not unchanged:
             path.write_text(sdl)
         print(f"{'unchanged' if unchanged else 'wrote    '} {shown(path)}")
-    return run_composer()
+    return run_composer() or persisted_documents.write(SCHEMA_DIR, shown)
 
 
 def check() -> int:
@@ -116,7 +116,7 @@ def check() -> int:
         )
         return 1
     print("subgraph SDL files match the code")
-    composed = run_composer("--check")
+    composed = max(run_composer("--check"), persisted_documents.check(SCHEMA_DIR, shown))
     problems = schema_contract.check(SCHEMA_DIR)
     if problems:
         print("\nSchema contract FAILED:", *problems, sep="\n  ")

@@ -24,7 +24,7 @@ function run(path: string, steps: (plugin: any, request: Request) => void, statu
 
 test('one "request completed" line per GraphQL request, on the request\'s logger', () => {
   const { lines, fallback } = run('/graphql', (plugin, request) => {
-    plugin.onParams({ request, params: { operationName: 'MyPosts', query: '{ secret }' } });
+    plugin.onParams({ request, params: { operationName: 'MyPosts', query: '{ secret }' }, setParamsHandler() {} });
     plugin.onResultProcess({
       request,
       result: {
@@ -74,4 +74,35 @@ test('without a request logger, the router logger writes the line', () => {
   plugin.onRequest({ request, url: new URL(request.url) });
   plugin.onResponse({ request, response: new Response(null), serverContext: {} });
   assert.equal(fallback.lines.length, 1);
+});
+
+test('a batch gets one line per operation, in order, named and judged as if sent alone', () => {
+  const { lines } = run('/graphql', (plugin, request) => {
+    const handlers: ((payload: any) => unknown)[] = [];
+    const batch = [{ operationName: 'Me', query: '{ secret }' }, { query: 'query Deep { secret }' }];
+    for (const params of batch) {
+      plugin.onParams({
+        request,
+        params,
+        paramsHandler: () => ({}),
+        setParamsHandler: (handler: (payload: any) => unknown) => handlers.push(handler),
+      });
+    }
+    // The second operation runs with the params APQ (or another plugin) replaced.
+    const finalParams = { ...batch[1] };
+    handlers.forEach((handler, index) => handler({ params: index === 1 ? finalParams : batch[0] }));
+    plugin.onParse({ context: { request, params: finalParams } })({ result: parse('query Deep { secret }') });
+    plugin.onResultProcess({
+      request,
+      result: [{ data: { me: null } }, { errors: [{ message: 'too deep', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }],
+    });
+  });
+  assert.deepEqual(
+    lines.map(({ attributes }) => [attributes.operationName, attributes.outcome, attributes.errorCodes, attributes.batchIndex, attributes.batchSize]),
+    [
+      ['Me', 'success', [], 0, 2],
+      ['Deep', 'error', ['GRAPHQL_VALIDATION_FAILED'], 1, 2],
+    ],
+  );
+  assert.ok(lines.every(({ message, attributes }) => message === 'request completed' && attributes.status === 200));
 });

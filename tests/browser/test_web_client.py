@@ -19,10 +19,19 @@ from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import assert_only_local_requests
 from tests.support.client import PASSWORD, call, error_codes
-from tests.support.stack import Stack
+from tests.support.stack import REPO_ROOT, Stack
 
 # Where examples/web/src/session.ts keeps the session.
 SESSION_KEY = "web-example.session"
+
+
+# The production build sends each operation by its id in the trusted-documents manifest.
+MANIFEST_IDS = {
+    entry["name"]: entry["id"]
+    for entry in json.loads((REPO_ROOT / "schema" / "persisted-query-manifest.json").read_text())[
+        "operations"
+    ]
+}
 
 
 @dataclass(frozen=True)
@@ -32,13 +41,18 @@ class ApiCall:
 
 
 def api_calls(requests: list[Request], stack: Stack) -> list[ApiCall]:
-    """The GraphQL operations among `requests`, in order, with the router's HTTP status."""
+    """The GraphQL operations among `requests`, in order, with the router's HTTP status; each
+    must have been sent by its manifest id, without its text."""
     calls = []
     for sent in requests:
         if sent.method == "POST" and sent.url == f"{stack.router_url}/graphql":
             response = sent.response()
             assert response is not None, f"no response to {sent.post_data}"
-            calls.append(ApiCall(sent.post_data_json["operationName"], response.status))
+            body = sent.post_data_json
+            assert "query" not in body, f"the production build sent a document: {body}"
+            sent_id = body["extensions"]["persistedQuery"]["sha256Hash"]
+            assert sent_id == MANIFEST_IDS[body["operationName"]], body
+            calls.append(ApiCall(body["operationName"], response.status))
     return calls
 
 

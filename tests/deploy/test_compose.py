@@ -266,12 +266,17 @@ def test_the_router_image_holds_every_config_module_and_no_test():
         assert dockerignore_excludes(unit_test.relative_to(REPO_ROOT).as_posix(), patterns)
 
 
-def test_router_mounts_only_the_supergraph_from_the_repository():
+def test_router_mounts_only_the_supergraph_and_the_manifest_from_the_repository():
     assert all(volume.endswith(":ro") for volume in SERVICES["router"]["volumes"])
     mounts = bind_mounts("router")
-    supergraph = SERVICES["router"]["environment"]["SUPERGRAPH_PATH"]
+    environment = SERVICES["router"]["environment"]
+    supergraph = environment["SUPERGRAPH_PATH"]
+    manifest = environment["ROUTER_PERSISTED_DOCUMENT_MANIFESTS"]
     # The configuration is built into the image; a mount over /gateway would hide it.
-    assert mounts == {supergraph: REPO_ROOT / "schema" / "supergraph.graphql"}
+    assert mounts == {
+        supergraph: REPO_ROOT / "schema" / "supergraph.graphql",
+        manifest: REPO_ROOT / "schema" / "persisted-query-manifest.json",
+    }
 
 
 def test_postgres_is_pinned_and_creates_a_database_per_service_on_first_start():

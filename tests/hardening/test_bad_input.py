@@ -74,9 +74,10 @@ BAD_REQUESTS = {
     "no content type": raw("users", '{"query": "{ me { id } }"}', None),
     "JSON null body": raw("posts", "null"),
     "JSON string body": raw("users", '"{ me { id } }"'),
-    "batched array body": raw(
-        "users", json.dumps([{"query": "{ me { id } }"}, {"query": "{ me { email } }"}])
-    ),
+    "batch over the router's limit": raw("users", json.dumps([{"query": "{ me { id } }"}] * 11)),
+    # Operation types the schema lacks.
+    "subscription": operation("users", "subscription { me { id } }"),
+    "subscription to an unknown field": operation("posts", "subscription Live { postAdded }"),
     "deeply nested lists in variables": raw("posts", nested_variable("[", "]")),
     "deeply nested objects in variables": raw("posts", nested_variable('{"a":', "}")),
     "deeply nested query document": raw(

@@ -4,8 +4,10 @@ Every root field of each committed schema (schema/api.graphql for the router; th
 with `_entities` and `_service`, for users and posts) gets generated operations: valid ones and
 invalid ones (wrong argument types, missing arguments), anonymous and with a real access token.
 Each answer must be a client's answer: no HTTP 5xx, no stack trace or SQL in the body, and no
-unexpected (masked) GraphQL error. Afterwards every process must still be healthy and serve a
-normal query.
+unexpected (masked) GraphQL error. Each query sent to the router is sent once more as a
+subscription, which the API does not have: it must be refused with 400
+GRAPHQL_VALIDATION_FAILED. Afterwards every process must still be healthy and serve a normal
+query.
 
 The bounded run here sends a few hundred operations (FUZZ_EXAMPLES per root field, generation
 mode and caller); `make fuzz-long` raises FUZZ_EXAMPLES for a few thousand and writes the report
@@ -14,6 +16,7 @@ to FUZZ_REPORT. Generation is derandomized: a run is repeatable.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -150,6 +153,27 @@ def for_each_case(strategy: st.SearchStrategy[Any], handle: Callable[[Any], None
     run()
 
 
+def as_subscription(query: str) -> str:
+    """The same operations with `subscription` as their type (the API has none)."""
+    document = graphql.parse(query)
+    definitions = tuple(
+        dataclasses.replace(definition, operation=graphql.OperationType.SUBSCRIPTION)
+        if isinstance(definition, graphql.OperationDefinitionNode)
+        else definition
+        for definition in document.definitions
+    )
+    return graphql.print_ast(dataclasses.replace(document, definitions=definitions))
+
+
+def subscription_problems(response: requests.Response) -> list[str]:
+    """Why the router's answer to a subscription is not a plain refusal; empty when it is."""
+    problems = response_problems(response.status_code, response.content)
+    codes = {error.get("extensions", {}).get("code") for error in response.json()["errors"]}
+    if response.status_code != 400 or codes != {"GRAPHQL_VALIDATION_FAILED"}:
+        problems.append(f"subscription answered {response.status_code}, codes {codes}")
+    return problems
+
+
 def fuzz(target: str, caller: str, url: str, headers: dict[str, str], report: FuzzReport) -> None:
     schema = fuzzing_schema(SCHEMA_FILES[target])
     with requests.Session() as session:
@@ -157,6 +181,15 @@ def fuzz(target: str, caller: str, url: str, headers: dict[str, str], report: Fu
         def send(case: Any) -> None:
             response = case.call(base_url=url, session=session, headers=headers, timeout=30)
             problems = response_problems(response.status_code, response.content)
+            if target == "router" and case.operation.definition.is_query:
+                # Each generated query once more as a subscription: refused before planning.
+                subscription = session.post(
+                    url,
+                    json={"query": as_subscription(case.body)},
+                    headers=headers,
+                    timeout=30,
+                )
+                problems += subscription_problems(subscription)
             report.record(
                 target,
                 caller,

@@ -1,9 +1,10 @@
 """What another website, or a visitor without a token, can make the router do or reveal.
 
-- CSRF: a browser sends "simple" requests (a GET, or a POST as a form or text/plain) to another
-  site without a CORS preflight. Such a request runs nothing unless it carries the
-  x-graphql-csrf header, which no form can set; mutations never run over GET. JSON POSTs, what
-  every real client and GraphiQL send, need nothing extra.
+- CSRF: a browser sends "simple" requests (a GET, or a POST as a form, text/plain or without a
+  content type) to another site without a CORS preflight. Such a POST runs nothing unless it
+  carries the x-graphql-csrf header, which no form can set; mutations never run over GET, and
+  a GET query needs no header (urql's default): it carries no token and only reads. JSON POSTs,
+  what every real client and GraphiQL send, need nothing extra.
 - The schema stays private outside development: no introspection (unless ROUTER_INTROSPECTION
   is set), no GraphiQL, no "Did you mean ...?" suggestions. With ROUTER_DEVELOPMENT=true (make up)
   GraphiQL works, with introspection and suggestions.
@@ -77,26 +78,40 @@ def test_a_simple_cross_site_post_cannot_run_a_mutation(stack: Stack, content_ty
     assert stack.subgraph_requests() == requests_before
 
 
-def test_a_get_request_runs_only_with_the_csrf_header(stack: Stack) -> None:
-    url = f"{stack.router_url}/graphql"
-    without = httpx.get(url, params={"query": "{ __typename }"}, timeout=30)
-    assert without.status_code == 403
-    with_header = httpx.get(
-        url, params={"query": "{ __typename }"}, headers={CSRF_HEADER: "1"}, timeout=30
+def test_a_get_query_runs_without_the_csrf_header(stack: Stack) -> None:
+    """urql's default: queries as GET with no extra header. A cross-site GET carries no token and
+    can only read, and CORS keeps the answer from the other site."""
+    response = httpx.get(
+        f"{stack.router_url}/graphql", params={"query": "{ __typename }"}, timeout=30
     )
-    assert with_header.status_code == 200
-    assert with_header.json() == {"data": {"__typename": "Query"}}
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
-def test_a_mutation_never_runs_over_get(stack: Stack) -> None:
+@pytest.mark.parametrize("headers", [{}, {CSRF_HEADER: "1"}], ids=["plain", "with the header"])
+def test_a_mutation_never_runs_over_get(stack: Stack, headers: dict[str, str]) -> None:
     requests_before = stack.subgraph_requests()
     response = httpx.get(
         f"{stack.router_url}/graphql",
         params={"query": signup_mutation()},
-        headers={CSRF_HEADER: "1"},
+        headers=headers,
         timeout=30,
     )
     assert response.status_code == 405
+    assert stack.subgraph_requests() == requests_before
+
+
+def test_a_post_without_a_content_type_cannot_run_a_mutation(stack: Stack) -> None:
+    """fetch() with a Blob body sends no content type, and no preflight."""
+    requests_before = stack.subgraph_requests()
+    response = httpx.post(
+        f"{stack.router_url}/graphql",
+        content=json.dumps({"query": signup_mutation()}),
+        headers={"Origin": "https://attacker.example"},
+        timeout=30,
+    )
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_HEADER_REQUIRED"
     assert stack.subgraph_requests() == requests_before
 
 

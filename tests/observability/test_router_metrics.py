@@ -152,7 +152,9 @@ def test_a_request_without_an_id_gets_one_and_failures_are_logged_with_their_cod
     request_id = response.headers["x-request-id"]
     assert uuid.UUID(request_id)
 
-    [line] = request_log_lines(stack, request_id)
+    [line] = [
+        line for line in request_log_lines(stack, request_id) if line["msg"] == "request completed"
+    ]
     assert line["operationName"] == "Broken"
     assert line["outcome"] == "error"
     assert line["errorCodes"] == ["GRAPHQL_VALIDATION_FAILED"]

@@ -34,5 +34,6 @@ def test_write_says_unchanged_for_the_files_it_leaves_alone(tmp_path):
         str(schema_dir / "posts.graphql"): "unchanged",
         str(schema_dir / "supergraph.graphql"): "unchanged",
         str(schema_dir / "api.graphql"): "unchanged",
+        str(schema_dir / "persisted-query-manifest.json"): "unchanged",
     }
     assert users.read_text() == (REPO_ROOT / "schema" / "users.graphql").read_text()

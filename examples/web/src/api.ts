@@ -46,6 +46,17 @@ function operationName(document: string): string | undefined {
 }
 
 /**
+ * The request for one operation: in a production build its id (APQ's `persistedQuery` extension,
+ * which the router reads for trusted documents) instead of its text, otherwise its text.
+ */
+function requestBody(query: string, variables: unknown): Record<string, unknown> {
+  const name = operationName(query);
+  const id = name === undefined ? undefined : __PERSISTED_DOCUMENT_IDS__[name];
+  if (id === undefined) return { query, operationName: name, variables };
+  return { operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } };
+}
+
+/**
  * Sends `document` with `variables`, as the bearer of `accessToken` when given.
  *
  * Returns `data`, also when some fields failed but the rest came back (a post's `author` is null
@@ -65,7 +76,7 @@ export async function execute<TResult, TVariables>(
     response = await fetch(GRAPHQL_URL, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query, operationName: operationName(query), variables }),
+      body: JSON.stringify(requestBody(query, variables)),
     });
   } catch {
     throw new NetworkError();
