@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { GraphQLError, parse, Source } from 'graphql';
-import { asValidationError, unauthenticated, withExtensions } from './errors.ts';
+import { asValidationError, rewritingErrors, unauthenticated, withExtensions } from './errors.ts';
 
 test('unauthenticated() carries the code clients branch on and HTTP 401', () => {
   const error = unauthenticated('Only access tokens are accepted');
@@ -38,4 +38,33 @@ test("graphql-armor rejections become plain validation errors without armor's pr
       return true;
     },
   );
+});
+
+describe('rewritingErrors', () => {
+  const upperCase = rewritingErrors((error: any) => ({ ...error, message: error.message.toUpperCase() }));
+  const run = (result: any) => {
+    let processed: any;
+    upperCase({ result, setResult: (next) => (processed = next) });
+    return processed;
+  };
+
+  test('rewrites the errors of one result, and leaves a result without errors alone', () => {
+    assert.deepEqual(run({ data: null, errors: [{ message: 'a' }] }), { data: null, errors: [{ message: 'A' }] });
+    const clean = { data: { ok: true } };
+    assert.equal(run(clean), clean);
+  });
+
+  test('rewrites every result of a batch', () => {
+    assert.deepEqual(run([{ errors: [{ message: 'a' }] }, { data: {} }]), [{ errors: [{ message: 'A' }] }, { data: {} }]);
+  });
+
+  test('rewrites every result of a stream as it comes', async () => {
+    async function* stream() {
+      yield { errors: [{ message: 'a' }] };
+      yield { errors: [{ message: 'b' }] };
+    }
+    const messages: string[] = [];
+    for await (const result of run(stream())) messages.push(result.errors[0].message);
+    assert.deepEqual(messages, ['A', 'B']);
+  });
 });

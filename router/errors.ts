@@ -20,6 +20,26 @@ export function withExtensions(error: any, extensions: Record<string, unknown>):
 }
 
 /**
+ * A result processor for `onResultProcess` that rewrites each error of every result, however the
+ * result comes: one result, a batch (an array of results) or a stream (an async iterable).
+ * `rewrite` gets the error and the result it belongs to.
+ */
+export function rewritingErrors(rewrite: (error: any, result: any) => unknown) {
+  const inResult = (result: any) =>
+    result && Array.isArray(result.errors)
+      ? { ...result, errors: result.errors.map((error: unknown) => rewrite(error, result)) }
+      : result;
+  async function* inStream(results: AsyncIterable<any>) {
+    for await (const result of results) yield inResult(result);
+  }
+  return ({ result, setResult }: { result: any; setResult: (result: any) => void }) => {
+    if (Array.isArray(result)) setResult(result.map(inResult));
+    else if (result && typeof result[Symbol.asyncIterator] === 'function') setResult(inStream(result));
+    else setResult(inResult(result));
+  };
+}
+
+/**
  * graphql-armor options: a rejection stops validation at once (as armor does by default) but as
  * an ordinary validation error, with extensions.code GRAPHQL_VALIDATION_FAILED like every other
  * invalid operation, and without armor's misleading "Syntax Error:" prefix.

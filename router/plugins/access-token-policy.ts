@@ -7,7 +7,7 @@
  *   expired token) get `extensions.code = "UNAUTHENTICATED"`.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { unauthenticated, withExtensions } from '../errors.ts';
+import { rewritingErrors, unauthenticated, withExtensions } from '../errors.ts';
 
 // The claims the subgraphs require (subgraph_kit/subgraph_kit/tokens.py REQUIRED_CLAIMS): a token
 // without them is refused here too, before any subgraph is called. Without `exp` a token would
@@ -36,8 +36,6 @@ export function useAccessTokenPolicy(): GatewayPlugin {
     }
     return error;
   };
-  const fixResult = (result: any) =>
-    result && Array.isArray(result.errors) ? { ...result, errors: result.errors.map(withCode) } : result;
   return {
     onRequestParse({ serverContext }) {
       return {
@@ -49,9 +47,6 @@ export function useAccessTokenPolicy(): GatewayPlugin {
     onContextBuilding({ context }) {
       check((context as any).jwt);
     },
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result)) setResult(result.map(fixResult) as any);
-      else setResult(fixResult(result));
-    },
+    onResultProcess: rewritingErrors(withCode),
   };
 }

@@ -5,7 +5,7 @@
  * types or enum values of the schema, which is what disabled introspection keeps to itself.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { withExtensions } from '../errors.ts';
+import { rewritingErrors, withExtensions } from '../errors.ts';
 
 // graphql-js: ` Did you mean "title"?`, ` Did you mean "a", "b", or "c"?`, ` Did you mean the enum
 // value "X"?`, ` Did you mean to use an inline fragment on "X"?`. Names never contain "?".
@@ -24,17 +24,5 @@ export function useHiddenSuggestions(): GatewayPlugin {
     if (error.name === 'GraphQLError') return Object.assign(withExtensions(error, error.extensions), { message });
     return { ...error, message };
   };
-  const hideInResult = (result: any) =>
-    result && Array.isArray(result.errors) ? { ...result, errors: result.errors.map(hideInError) } : result;
-  async function* hideInStream(results: AsyncIterable<any>) {
-    for await (const result of results) yield hideInResult(result);
-  }
-  return {
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result)) setResult(result.map(hideInResult) as any);
-      else if (result && typeof (result as any)[Symbol.asyncIterator] === 'function') {
-        setResult(hideInStream(result as AsyncIterable<any>) as any);
-      } else setResult(hideInResult(result));
-    },
-  };
+  return { onResultProcess: rewritingErrors(hideInError) };
 }

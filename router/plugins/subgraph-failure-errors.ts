@@ -2,7 +2,7 @@
  * Subgraph failures cost their fields, not the response, and do not leak the router's call.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { withExtensions } from '../errors.ts';
+import { rewritingErrors, withExtensions } from '../errors.ts';
 
 /**
  * Errors from a failed subgraph call (timeout, connection refused; they carry
@@ -29,14 +29,5 @@ export function useSubgraphFailureErrors({ hideCallDetails }: { hideCallDetails:
       Object.fromEntries(Object.entries(keptExtensions).filter(([, value]) => value !== undefined)),
     );
   };
-  const rewriteResult = (result: any) =>
-    result && Array.isArray(result.errors)
-      ? { ...result, errors: result.errors.map((error: unknown) => rewrite(error, result.data != null)) }
-      : result;
-  return {
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result)) setResult(result.map(rewriteResult) as any);
-      else setResult(rewriteResult(result));
-    },
-  };
+  return { onResultProcess: rewritingErrors((error, result) => rewrite(error, result.data != null)) };
 }

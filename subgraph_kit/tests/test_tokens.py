@@ -3,10 +3,12 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import jwt
 import pytest
@@ -14,7 +16,12 @@ import pytest
 from subgraph_kit.errors import Unauthenticated
 from subgraph_kit.keys import generate_private_key_pem, public_key_pem
 from subgraph_kit.testing import mint_token
-from subgraph_kit.tokens import AccessTokenVerifier, TokenVerificationSettings, Viewer
+from subgraph_kit.tokens import (
+    REQUIRED_CLAIMS,
+    AccessTokenVerifier,
+    TokenVerificationSettings,
+    Viewer,
+)
 
 PRIVATE_KEY = generate_private_key_pem()
 OTHER_PRIVATE_KEY = generate_private_key_pem()
@@ -273,3 +280,14 @@ def test_known_keys_keep_verifying_while_the_jwks_endpoint_fails_and_it_is_not_h
         assert jwks.fetches - fetches_before == 1
     finally:
         jwks.close()
+
+
+def test_the_router_requires_the_claims_the_subgraphs_require():
+    # The router refuses a token without them before any subgraph sees it; the two lists are one
+    # rule written in two languages, so a claim added here must be added there.
+    policy = (
+        Path(__file__).resolve().parents[2] / "router" / "plugins" / "access-token-policy.ts"
+    ).read_text()
+    declared = re.search(r"export const REQUIRED_CLAIMS = \[([^\]]*)\]", policy)
+    assert declared, "REQUIRED_CLAIMS not found in router/plugins/access-token-policy.ts"
+    assert re.findall(r"'([^']+)'", declared.group(1)) == REQUIRED_CLAIMS
