@@ -107,6 +107,19 @@ def test_subgraphs_can_be_scaled(service):
     assert "hostname" not in SERVICES[service]
 
 
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_replica_counts_come_from_the_environment_so_a_plain_up_keeps_them(service):
+    # `--scale` lasts until the next `docker compose up -d`, which would scale back to the
+    # file's count: the count lives in .env instead, read on every `up`.
+    replicas = f"{service.upper()}_REPLICAS"
+    assert read_dotenv(ENV_EXAMPLE)[replicas] == "1"
+    for configured in ("1", "3"):
+        deploy = interpolate(
+            SERVICES[service]["deploy"], {**operator_dotenv(), replicas: configured}
+        )
+        assert str(deploy["replicas"]) == configured
+
+
 def test_every_long_running_service_has_a_health_check():
     assert SERVICES["postgres"]["healthcheck"]["test"][1] == "pg_isready"
     # Over TCP: during the init scripts PostgreSQL listens on its socket only.
