@@ -226,6 +226,16 @@ def test_router_calls_the_subgraphs_by_service_name():
     assert environment["ROUTER_PORT"] == "4000"
 
 
+def test_the_router_never_prints_node_s_dep0205_warning_whatever_its_node_options():
+    # The gateway CLI's own `module.register()` call makes Node 26 print a plain-text warning
+    # among the JSON lines; an operator's ROUTER_NODE_OPTIONS must not bring it back.
+    for operator_options in ({}, {"ROUTER_NODE_OPTIONS": "--max-old-space-size=512"}):
+        environment = interpolate(
+            SERVICES["router"]["environment"], {**operator_dotenv(), **operator_options}
+        )
+        assert "--disable-warning=DEP0205" in environment["NODE_OPTIONS"].split()
+
+
 def test_router_runs_the_official_gateway_image_at_the_pinned_version():
     gateway_version = ROUTER_PACKAGE["dependencies"]["@graphql-hive/gateway"]
     assert ROUTER_DOCKERFILE.base_image == f"ghcr.io/graphql-hive/gateway:{gateway_version}"
