@@ -10,6 +10,9 @@
 #   PROMETHEUS_MULTIPROC_DIR  where the workers' metrics meet so /metrics sums them (a fresh
 #                        temporary directory when WEB_CONCURRENCY > 1; a given one is emptied)
 # uvicorn's own access log stays off: the kit logs one line per request, with its request id.
+# Every line is JSON: uvicorn-logging.json formats the lines of uvicorn's supervisor (which never
+# loads Django) and a worker's first ones; Django's LOGGING takes over in each worker. Django
+# implements no ASGI lifespan, so uvicorn does not try it (its attempt logs a line of noise).
 # No proxy headers: the client address the rate limits count is the router's X-Client-IP or the
 # socket peer (subgraph_kit/client_address.py), never an X-Forwarded-For a caller could choose.
 set -eu
@@ -31,4 +34,6 @@ exec uvicorn "$ASGI_APP" \
   --no-proxy-headers \
   --timeout-graceful-shutdown "${GRACEFUL_SHUTDOWN_SECONDS:-10}" \
   --no-server-header \
-  --no-access-log
+  --no-access-log \
+  --lifespan off \
+  --log-config "$(dirname "$0")/uvicorn-logging.json"

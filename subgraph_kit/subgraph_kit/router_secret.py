@@ -3,6 +3,10 @@
 Without this, anyone who can reach a subgraph could call `_entities` and `_service` directly and
 skip the router's checks (token verification, limits). Deny by default: every path needs the
 secret except those that must stay reachable without it.
+
+Rotating the secret without an outage: the subgraphs accept ROUTER_SHARED_SECRET_PREVIOUS too
+while the router still sends it, so subgraphs and router can be recreated one after the other
+(docs/deploy.md, "Rotating the router's secret").
 """
 
 from __future__ import annotations
@@ -52,15 +56,28 @@ class RouterSecretMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], Awaitable[HttpResponse]]) -> None:
         self.get_response = get_response
-        secret = getattr(settings, "ROUTER_SHARED_SECRET", "") or ""
-        self.expected_secret = secret.encode()
-        if not self.expected_secret:
+        current = getattr(settings, "ROUTER_SHARED_SECRET", "") or ""
+        previous = getattr(settings, "ROUTER_SHARED_SECRET_PREVIOUS", "") or ""
+        # Without a current secret there is no check: a previous one alone does not turn it on.
+        self.accepted_secrets = (
+            [secret.encode() for secret in (current, previous) if secret] if current else []
+        )
+        if not self.accepted_secrets:
             warn_that_the_secret_is_missing()
         markcoroutinefunction(self)
 
+    def presents_an_accepted_secret(self, request: HttpRequest) -> bool:
+        presented = request.headers.get(ROUTER_SECRET_HEADER, "").encode()
+        # Compared with every accepted secret, not stopping at a match: the time taken does not
+        # tell which one matched.
+        matches = [hmac.compare_digest(presented, secret) for secret in self.accepted_secrets]
+        return any(matches)
+
     async def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self.expected_secret and not request.path.startswith(OPEN_PATH_PREFIXES):
-            presented = request.headers.get(ROUTER_SECRET_HEADER, "").encode()
-            if not hmac.compare_digest(presented, self.expected_secret):
-                return JsonResponse({"errors": [FORBIDDEN_ERROR]}, status=403)
+        if (
+            self.accepted_secrets
+            and not request.path.startswith(OPEN_PATH_PREFIXES)
+            and not self.presents_an_accepted_secret(request)
+        ):
+            return JsonResponse({"errors": [FORBIDDEN_ERROR]}, status=403)
         return await self.get_response(request)

@@ -95,6 +95,8 @@ def core_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[s
         "ROUTER_SHARED_SECRET": required(
             env, "ROUTER_SHARED_SECRET", debug=debug, development_default=""
         ),
+        # During a rotation only: the secret the router may still send until it is recreated.
+        "ROUTER_SHARED_SECRET_PREVIOUS": env.str("ROUTER_SHARED_SECRET_PREVIOUS", default=""),
         "LANGUAGE_CODE": "en-us",
         "TIME_ZONE": "UTC",
         "USE_I18N": True,

@@ -39,3 +39,34 @@ def test_without_a_secret_everything_passes_and_start_up_warns(client, caplog):
         RouterSecretMiddleware(lambda request: None)
     assert caplog.text.count("ROUTER_SHARED_SECRET is not set") == 1
     assert client.post("/graphql", {}, "application/json").status_code == 200
+
+
+@override_settings(ROUTER_SHARED_SECRET="new-secret", ROUTER_SHARED_SECRET_PREVIOUS="old-secret")
+def test_during_a_rotation_the_current_and_the_previous_secret_both_pass(client):
+    for secret in ("new-secret", "old-secret"):
+        response = client.post(
+            "/graphql", {}, "application/json", headers={"X-Router-Secret": secret}
+        )
+        assert response.status_code == 200, secret
+    for refused in ("", "new-secret-and-more", "old", "router-secret-for-tests"):
+        response = client.post(
+            "/graphql", {}, "application/json", headers={"X-Router-Secret": refused}
+        )
+        assert response.status_code == 403, refused
+
+
+@override_settings(ROUTER_SHARED_SECRET="new-secret", ROUTER_SHARED_SECRET_PREVIOUS="")
+def test_once_the_previous_secret_is_dropped_it_is_refused(client):
+    response = client.post(
+        "/graphql", {}, "application/json", headers={"X-Router-Secret": "old-secret"}
+    )
+    assert response.status_code == 403
+
+
+@override_settings(ROUTER_SHARED_SECRET="", ROUTER_SHARED_SECRET_PREVIOUS="old-secret")
+def test_a_previous_secret_without_a_current_one_checks_nothing_and_warns(client, caplog):
+    warn_that_the_secret_is_missing.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="subgraph_kit.router_secret"):
+        RouterSecretMiddleware(lambda request: None)
+    assert "ROUTER_SHARED_SECRET is not set" in caplog.text
+    assert client.post("/graphql", {}, "application/json").status_code == 200

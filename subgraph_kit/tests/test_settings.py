@@ -64,6 +64,14 @@ def test_debug_on_accepts_a_weak_key_and_no_router_secret(monkeypatch):
     assert settings["ROUTER_SHARED_SECRET"] == ""
 
 
+def test_the_previous_router_secret_is_optional_and_read_during_a_rotation(monkeypatch):
+    monkeypatch.delenv("ROUTER_SHARED_SECRET_PREVIOUS", raising=False)
+    assert settings_with(monkeypatch, PRODUCTION_ENV)["ROUTER_SHARED_SECRET_PREVIOUS"] == ""
+    rotating = {**PRODUCTION_ENV, "ROUTER_SHARED_SECRET_PREVIOUS": "the-old-secret"}
+    settings = settings_with(monkeypatch, rotating)
+    assert settings["ROUTER_SHARED_SECRET_PREVIOUS"] == "the-old-secret"
+
+
 def test_admin_cookies_are_https_only_behind_a_tls_proxy(monkeypatch):
     plain = settings_with(monkeypatch, PRODUCTION_ENV)
     behind_tls = settings_with(monkeypatch, {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "true"})

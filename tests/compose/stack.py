@@ -106,6 +106,24 @@ class ComposeProject:
             )
         return completed.stdout
 
+    def set_env(self, **values: str) -> None:
+        """Change variables in the env file, as an operator edits .env before `up -d`."""
+        lines = self.env_file.read_text().splitlines()
+        for name, value in values.items():
+            matching = [n for n, line in enumerate(lines) if line.startswith(f"{name}=")]
+            assert len(matching) == 1, f"{name}: {len(matching)} lines in {self.env_file}"
+            lines[matching[0]] = f"{name}={value}"
+        self.env_file.write_text("\n".join(lines) + "\n")
+
+    def env(self, name: str) -> str:
+        """A variable's value in the env file."""
+        prefix = f"{name}="
+        return next(
+            line.removeprefix(prefix)
+            for line in self.env_file.read_text().splitlines()
+            if line.startswith(prefix)
+        )
+
     def config(self) -> dict[str, Any]:
         return json.loads(self.compose("config", "--format", "json"))
 

@@ -2,8 +2,8 @@
 
 The tests run in file order on one compose project (conftest.py): a user's journey, what is
 published, the router's secret on the backend network, the subgraphs' user and group ids,
-scaling posts and losing a replica,
-PostgreSQL restarted and killed under writes, and last a clean `docker compose down`.
+scaling posts from the env file and losing a replica, rotating the router's secret, PostgreSQL
+restarted and killed under writes, every log line JSON, and last a clean `docker compose down`.
 """
 
 from __future__ import annotations
@@ -103,11 +103,7 @@ def test_subgraph_refuses_a_request_without_the_router_secret(
     project: ComposeProject, service: str
 ) -> None:
     with STEPS.step(f"{service}: refuses a request without the router's secret (backend network)"):
-        secret = next(
-            line.split("=", 1)[1]
-            for line in project.env_file.read_text().splitlines()
-            if line.startswith("ROUTER_SHARED_SECRET=")
-        )
+        secret = project.env("ROUTER_SHARED_SECRET")
 
         def status_from_router_container(*headers: str) -> str:
             # The router's container sits on the backend network, where the subgraphs listen.
@@ -136,11 +132,15 @@ def test_subgraph_runs_as_app_with_one_id_for_user_and_group(
 def test_posts_scales_and_survives_the_loss_of_a_replica(project: ComposeProject) -> None:
     account = signup(project)
     access_token = account["access"]
-    with STEPS.step("scale: up --scale posts=3 --wait"):
-        project.compose("up", "--detach", "--wait", "--scale", "posts=3", timeout=300)
+    with STEPS.step("scale: POSTS_REPLICAS=3 in the env file, up -d --wait"):
+        project.set_env(POSTS_REPLICAS="3")
+        project.compose("up", "--detach", "--wait", timeout=300)
         replicas = project.containers("posts")
         assert len(replicas) == 3, replicas
         assert all(replica["Health"] == "healthy" for replica in replicas), replicas
+    with STEPS.step("scale: a second plain up -d keeps the 3 replicas"):
+        project.compose("up", "--detach", "--wait", timeout=300)
+        assert {c["Name"] for c in project.containers("posts")} == {r["Name"] for r in replicas}
 
     with STEPS.step("scale: 30 writes with 3 replicas"):
         written = {create_post(project, access_token, f"scaled {n}")["id"] for n in range(30)}
@@ -155,9 +155,95 @@ def test_posts_scales_and_survives_the_loss_of_a_replica(project: ComposeProject
         after_loss = {create_post(project, access_token, f"one lost {n}")["id"] for n in range(30)}
     assert my_post_ids(project, access_token) == written | after_loss
 
-    with STEPS.step("scale: back to one replica"):
-        project.compose("up", "--detach", "--wait", "--scale", "posts=1", timeout=300)
+    with STEPS.step("scale: POSTS_REPLICAS=1, back to one replica"):
+        project.set_env(POSTS_REPLICAS="1")
+        project.compose("up", "--detach", "--wait", timeout=300)
         assert len(project.containers("posts")) == 1
+
+
+def subgraph_status_with_secret(project: ComposeProject, service: str, secret: str) -> str:
+    """The HTTP status a subgraph answers a request carrying `secret`, from the backend network."""
+    command = ["exec", "-T", "router", "curl", "--silent", "--output", "/dev/null"]
+    command += ["--write-out", "%{http_code}", "--max-time", "10"]
+    command += ["--header", "Content-Type: application/json"]
+    command += ["--header", f"X-Router-Secret: {secret}"]
+    command += ["--data", json.dumps({"query": "{ _service { sdl } }"})]
+    return project.compose(*command, f"http://{service}:8000/graphql")
+
+
+@dataclass
+class UsersProbe:
+    """`me` (answered by users) through the router every 0.2 s until stopped, with outcomes."""
+
+    project: ComposeProject
+    access_token: str
+    outcomes: list[tuple[float, list[str | None] | None]] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def _probe(self) -> None:
+        with httpx.Client() as client:
+            while not self.stop.wait(0.2):
+                try:
+                    body = self.project.graphql("Me", access_token=self.access_token, client=client)
+                    codes = error_codes(body) if body.get("errors") else None
+                except (AssertionError, httpx.HTTPError):
+                    codes = ["no GraphQL answer"]
+                self.outcomes.append((time.monotonic(), codes))
+
+    def longest_outage_seconds(self) -> float:
+        longest, started = 0.0, None
+        for at, codes in self.outcomes:
+            if codes is None:
+                started = None
+            else:
+                started = at if started is None else started
+                longest = max(longest, at - started)
+        return longest
+
+    def __enter__(self) -> UsersProbe:
+        self.thread = threading.Thread(target=self._probe, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=60)
+
+
+def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProject) -> None:
+    # docs/deploy.md, "Rotating the router's secret": subgraphs first with both, then the router,
+    # then the previous one dropped. After each step a journey through the router still works.
+    account = signup(project)
+    old_secret = project.env("ROUTER_SHARED_SECRET")
+    new_secret = f"rotated-{uuid.uuid4().hex}"
+
+    def recreate(*services: str) -> None:
+        project.compose("up", "--detach", "--wait", "--no-deps", *services, timeout=300)
+
+    with STEPS.step("secret rotation: subgraphs take the new secret, keep the old as previous"):
+        project.set_env(ROUTER_SHARED_SECRET=new_secret, ROUTER_SHARED_SECRET_PREVIOUS=old_secret)
+        with UsersProbe(project, account["access"]) as probe:
+            recreate(*SUBGRAPH_SERVICES)
+            time.sleep(1)
+        # The router, not recreated, still sends the old secret: still answered.
+        create_post(project, account["access"], "during the rotation")
+    # Recreating the one users container is an outage (docs/deploy.md says how long), but never
+    # a refusal of the router's secret.
+    failures = [codes for _, codes in probe.outcomes if codes is not None]
+    print(f"users recreated: longest outage {probe.longest_outage_seconds():.1f} s, {failures[:3]}")
+    assert probe.outcomes, "the probe never ran"
+    assert probe.outcomes[-1][1] is None, probe.outcomes[-5:]
+    assert all("FORBIDDEN" not in codes for codes in failures), failures
+    with STEPS.step("secret rotation: the router recreated with the new secret"):
+        recreate("router")
+        create_post(project, account["access"], "router rotated")
+    with STEPS.step("secret rotation: previous dropped, the old secret refused"):
+        project.set_env(ROUTER_SHARED_SECRET_PREVIOUS="")
+        recreate(*SUBGRAPH_SERVICES)
+        create_post(project, account["access"], "rotation done")
+        for service in SUBGRAPH_SERVICES:
+            assert subgraph_status_with_secret(project, service, old_secret) == "403"
+            assert subgraph_status_with_secret(project, service, new_secret) == "200"
 
 
 @dataclass
@@ -241,6 +327,25 @@ def test_postgres_outage_loses_no_acknowledged_write(project: ComposeProject, ou
 
     with STEPS.step(f"postgres {outage}: {len(acknowledged)} acknowledged writes read back"):
         assert acknowledged <= my_post_ids(project, account["access"])
+
+
+def test_every_log_line_of_the_long_running_services_is_json(project: ComposeProject) -> None:
+    # After start-up, scaling, a secret rotation and database outages: a log collector parses
+    # each line, and a plain-text one (uvicorn's supervisor, Node's warnings) arrives unparsed.
+    with STEPS.step("logs: every line of users, posts and router is a JSON object"):
+        for service in (*SUBGRAPH_SERVICES, "router"):
+            logs = project.compose("logs", "--no-color", "--no-log-prefix", service)
+            lines = [line for line in logs.splitlines() if line.strip()]
+            assert lines, service
+            not_json = [line for line in lines if not is_json_object(line)]
+            assert not_json == [], (service, len(not_json), not_json[:5])
+
+
+def is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def test_compose_down_is_clean(project: ComposeProject) -> None:

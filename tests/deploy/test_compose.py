@@ -107,6 +107,19 @@ def test_subgraphs_can_be_scaled(service):
     assert "hostname" not in SERVICES[service]
 
 
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_replica_counts_come_from_the_environment_so_a_plain_up_keeps_them(service):
+    # `--scale` lasts until the next `docker compose up -d`, which would scale back to the
+    # file's count: the count lives in .env instead, read on every `up`.
+    replicas = f"{service.upper()}_REPLICAS"
+    assert read_dotenv(ENV_EXAMPLE)[replicas] == "1"
+    for configured in ("1", "3"):
+        deploy = interpolate(
+            SERVICES[service]["deploy"], {**operator_dotenv(), replicas: configured}
+        )
+        assert str(deploy["replicas"]) == configured
+
+
 def test_every_long_running_service_has_a_health_check():
     assert SERVICES["postgres"]["healthcheck"]["test"][1] == "pg_isready"
     # Over TCP: during the init scripts PostgreSQL listens on its socket only.
@@ -211,6 +224,16 @@ def test_router_calls_the_subgraphs_by_service_name():
     # Inside its container the router must listen on the container's interface.
     assert environment["ROUTER_HOST"] == ALL_INTERFACES
     assert environment["ROUTER_PORT"] == "4000"
+
+
+def test_the_router_never_prints_node_s_dep0205_warning_whatever_its_node_options():
+    # The gateway CLI's own `module.register()` call makes Node 26 print a plain-text warning
+    # among the JSON lines; an operator's ROUTER_NODE_OPTIONS must not bring it back.
+    for operator_options in ({}, {"ROUTER_NODE_OPTIONS": "--max-old-space-size=512"}):
+        environment = interpolate(
+            SERVICES["router"]["environment"], {**operator_dotenv(), **operator_options}
+        )
+        assert "--disable-warning=DEP0205" in environment["NODE_OPTIONS"].split()
 
 
 def test_router_runs_the_official_gateway_image_at_the_pinned_version():

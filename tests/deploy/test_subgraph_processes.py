@@ -297,7 +297,7 @@ def test_posts_verifies_tokens_with_the_users_jwks(subgraphs):
 
 
 @pytest.fixture(scope="module")
-def router_url(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def router(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
     """The router as compose runs it, with this machine's ports and subgraph addresses."""
     cli = REPO_ROOT / "router" / "node_modules" / ".bin" / "hive-gateway"
     if not cli.exists():
@@ -334,9 +334,14 @@ def router_url(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     router.start()
     try:
         router.wait_until_healthy()
-        yield f"http://127.0.0.1:{port}"
+        yield router
     finally:
         router.stop()
+
+
+@pytest.fixture(scope="module")
+def router_url(router: ServiceProcess) -> str:
+    return f"http://127.0.0.1:{router.env['ROUTER_PORT']}"
 
 
 def test_the_router_reaches_both_subgraphs_with_the_compose_wiring(router_url):
@@ -374,3 +379,29 @@ def test_the_router_reaches_both_subgraphs_with_the_compose_wiring(router_url):
     forged = mint_token(signing_key=generate_private_key_pem(), user_id=uuid.uuid4())
     refused = through_router("{ myPosts { totalCount } }", Authorization=f"Bearer {forged}")
     assert refused.status_code == 401
+
+
+def test_every_log_line_is_a_json_object(subgraphs, router, router_url):
+    # Last in the file: by now every process has started, served requests through the router and
+    # refused some. A log collector parses each line; one plain-text line (uvicorn's supervisor,
+    # a lifespan notice, Node's deprecation warning) would arrive as an unparsed blob.
+    httpx.post(f"{router_url}/graphql", json={"query": "{ __typename }"}, timeout=30)
+    logs = {name: running.process.log_path for name, running in subgraphs.items()}
+    logs["router"] = router.log_path
+    for name, log_path in logs.items():
+        lines = [line for line in log_path.read_text().splitlines() if line.strip()]
+        assert lines, name
+        not_json = [line for line in lines if not isinstance(parsed_or_none(line), dict)]
+        assert not_json == [], (name, not_json[:5])
+    for name in subgraphs:
+        messages = [json.loads(line)["message"] for line in logs[name].read_text().splitlines()]
+        # The supervisor's own lines, written before any worker loads Django's logging.
+        assert any(message.startswith("Started parent process") for message in messages), name
+        assert not any("lifespan" in message for message in messages), name
+
+
+def parsed_or_none(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
