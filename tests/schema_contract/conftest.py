@@ -21,6 +21,8 @@ def schema_repository(tmp_path: Path) -> Path:
     git(tmp_path, "init", "-q")
     blob_id = git(tmp_path, "hash-object", "-w", "schema/api.graphql").strip()
     record = schema_dir / "ACCEPTED_API"
-    record.write_text(re.sub(r"^blob [0-9a-f]+$", f"blob {blob_id}", record.read_text(), flags=re.M))
+    record.write_text(
+        re.sub(r"^blob [0-9a-f]+$", f"blob {blob_id}", record.read_text(), flags=re.M)
+    )
     commit(tmp_path, "schema as committed")
     return tmp_path
