@@ -305,12 +305,17 @@ def router(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
     mounts = bind_mounts("router")
     router_dockerfile = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
     environment = service_environment("router", operator_dotenv())
+    # A variable naming a file compose mounts (the supergraph, the trusted-documents manifest)
+    # names the repository file here.
+    environment = {
+        name: str(mounts[value]) if value in mounts else value
+        for name, value in environment.items()
+    }
     port = free_port()
     environment.update(
         {
             "ROUTER_HOST": "127.0.0.1",
             "ROUTER_PORT": str(port),
-            "SUPERGRAPH_PATH": str(mounts[environment["SUPERGRAPH_PATH"]]),
             "USERS_SUBGRAPH_URL": f"{subgraphs['users'].url}/graphql",
             "POSTS_SUBGRAPH_URL": f"{subgraphs['posts'].url}/graphql",
             "JWT_JWKS_URL": f"{subgraphs['users'].url}/.well-known/jwks.json",
