@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.hardening.conftest import LEAK_MARKERS, requires_postgres
+from tests.hardening.conftest import LEAK_MARKERS, RATE_LIMITS_OFF, requires_postgres
 from tests.support.client import OPERATIONS_DOCUMENT, call, signup
 from tests.support.stack import REPO_ROOT, ServiceProcess, Stack, free_port, running_stack
 
@@ -178,6 +178,13 @@ def process_ids(stack: Stack) -> dict[str, int]:
     return {
         name: service.process.pid for name, service in stack.services.items() if service.process
     }
+
+
+@pytest.fixture(scope="module")
+def stack_env(stack_env: dict[str, str]) -> dict[str, str]:
+    # Writers create posts as fast as they can through outages: the per-user write limits would
+    # refuse them long before the faults are over, and this module is not about limits.
+    return {**stack_env, **RATE_LIMITS_OFF}
 
 
 @pytest.fixture(scope="module")
