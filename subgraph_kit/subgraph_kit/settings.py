@@ -217,8 +217,10 @@ def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) ->
         database["CONN_MAX_AGE"] = 0
         # A pooled connection outlives a database restart without noticing. With health checks
         # Django has the pool check it (one empty query) before each use: a dead one is replaced
-        # instead of failing a request.
+        # instead of failing a request. The kit's backend is Django's, with one change: a failed
+        # check sweeps every idle connection at once (subgraph_kit/postgresql/base.py says why).
         database["CONN_HEALTH_CHECKS"] = True
+        database["ENGINE"] = "subgraph_kit.postgresql"
         options = database.setdefault("OPTIONS", {})
         options["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),

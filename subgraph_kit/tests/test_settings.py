@@ -93,6 +93,7 @@ def test_postgres_uses_the_pool_without_persistent_connections(monkeypatch):
         monkeypatch, {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@db:5432/posts"}
     )
     database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "subgraph_kit.postgresql"
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["pool"]["max_size"] == 10
     assert "statement_timeout=5000" in database["OPTIONS"]["options"]

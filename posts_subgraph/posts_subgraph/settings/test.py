@@ -11,7 +11,7 @@ from posts_subgraph.settings import DATABASES
 # A router secret from `.env` would make every test request a 403.
 ROUTER_SHARED_SECRET = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Distinct from the users service's test database, so both suites can share one server.
     # (SQLite keeps Django's private in-memory test database: a named file would be shared.)
     DATABASES["default"]["TEST"] = {"NAME": "test_posts_subgraph"}
