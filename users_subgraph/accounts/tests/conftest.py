@@ -72,6 +72,12 @@ def graphql_from(db: None) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
+def mandatory_verification(settings: Any) -> None:
+    """ACCOUNT_EMAIL_VERIFICATION=mandatory: unverified accounts get no tokens."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+
+@pytest.fixture
 def set_rate_limits(settings: Any) -> Callable[..., None]:
     """Override limits, as the environment would: `set_rate_limits(LOGIN_PER_CLIENT="3/min")`."""
 
