@@ -28,6 +28,10 @@ DEVELOPMENT_RATE_LIMITS = {
     "RATE_LIMIT_REFRESH_PER_CLIENT": "600/min",
     "RATE_LIMIT_POST_CREATE_PER_USER": "600/h",
     "RATE_LIMIT_POST_UPDATE_PER_USER": "3000/h",
+    "RATE_LIMIT_VERIFICATION_EMAIL_PER_CLIENT": "1000/h",
+    "RATE_LIMIT_VERIFICATION_EMAIL_PER_EMAIL": "50/h",
+    "RATE_LIMIT_PASSWORD_RESET_PER_CLIENT": "1000/h",
+    "RATE_LIMIT_PASSWORD_RESET_PER_EMAIL": "50/h",
 }
 
 
@@ -48,6 +52,9 @@ def development_env() -> str:
             f'JWT_PRIVATE_KEY="{one_line(private_key)}"',
             f'JWT_PUBLIC_KEY="{one_line(public_key_pem(private_key))}"',
             "CORS_ALLOWED_ORIGINS=http://127.0.0.1:5173,http://localhost:5173",
+            # No EMAIL_HOST: mail is printed in `make up`'s output, links to the web example.
+            "ACCOUNT_EMAIL_VERIFICATION=optional",
+            "FRONTEND_BASE_URL=http://127.0.0.1:5173",
             *(f"{name}={limit}" for name, limit in DEVELOPMENT_RATE_LIMITS.items()),
             "",
         ]

@@ -72,6 +72,12 @@ DB_QUERIES_PER_REQUEST = Histogram(
     ["service"],
     buckets=(0, 1, 2, 3, 5, 8, 13, 21, 50, 100),
 )
+EMAILS = Counter(
+    "subgraph_emails",
+    "Emails handed to the mail server, by kind (verification, password_reset) and outcome "
+    "(sent or failed). Counted by the process that sends them: the task worker.",
+    ["service", "kind", "outcome"],
+)
 
 # A `_created` timestamp beside every counter and histogram doubles the series for no use here.
 disable_created_metrics()
@@ -117,6 +123,10 @@ def record_graphql_operation(
     GRAPHQL_OPERATION_DURATION.labels(service, operation).observe(duration_seconds)
     for code in codes:
         GRAPHQL_ERRORS.labels(service, operation, code).inc()
+
+
+def record_email(*, kind: str, sent: bool) -> None:
+    EMAILS.labels(_service(), kind, "sent" if sent else "failed").inc()
 
 
 def _registry() -> CollectorRegistry:

@@ -369,6 +369,65 @@ def logging_settings(env: environ.Env, *, debug: bool, service_name: str) -> dic
     }
 
 
+def email_settings(env: environ.Env, *, debug: bool) -> dict[str, Any]:
+    """Django's email settings: SMTP to EMAIL_HOST, or with DEBUG on and no EMAIL_HOST the console.
+
+    With DEBUG off a service that sends mail needs EMAIL_HOST and DEFAULT_FROM_EMAIL: a message
+    nobody receives would fail silently, long after start-up. TLS (STARTTLS) and SSL (implicit
+    TLS, usually port 465) exclude each other, as in Django.
+    """
+    host = env.str("EMAIL_HOST", default="")
+    if not host:
+        if not debug:
+            raise ImproperlyConfigured(
+                "EMAIL_HOST must be set in the environment when DEBUG is off"
+            )
+        # The development default: each message is printed in the service's output (`make up`).
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost"),
+        }
+    use_tls = env.bool("EMAIL_USE_TLS", default=False)
+    use_ssl = env.bool("EMAIL_USE_SSL", default=False)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+    timeout = env.float("EMAIL_TIMEOUT", default=10.0)
+    if timeout <= 0:
+        raise ImproperlyConfigured(
+            f"EMAIL_TIMEOUT must be a number of seconds above 0, not {timeout}"
+        )
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": env.int("EMAIL_PORT", default=587 if use_tls else 465 if use_ssl else 25),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", default=""),
+        "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "EMAIL_TIMEOUT": timeout,
+        "DEFAULT_FROM_EMAIL": required(
+            env, "DEFAULT_FROM_EMAIL", debug=debug, development_default="webmaster@localhost"
+        ),
+    }
+
+
+def tasks_settings(env: environ.Env) -> dict[str, Any]:
+    """Background tasks (django-tasks) in the service's own database (django-tasks-db).
+
+    A task enqueued inside a transaction is a row written by that transaction: it exists only if
+    the transaction commits. `manage.py db_worker` runs the tasks; the app
+    (`django_tasks_db`, in INSTALLED_APPS) brings the table and its migrations.
+    """
+    return {
+        "TASKS": {
+            "default": {
+                "BACKEND": "django_tasks_db.DatabaseBackend",
+                "QUEUES": ["default"],
+            }
+        }
+    }
+
+
 UNIT_SECONDS = {
     **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], 1),
     **dict.fromkeys(["m", "min", "mins", "minute", "minutes"], 60),

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.compose.stack import REPO_ROOT, ComposeProject, StepLog, run
+from tests.deploy.subgraph_environment import OPERATOR_MAIL_SETTINGS
 from tests.support.reporting import call_failed, pytest_runtest_makereport
 from tests.support.stack import free_port
 
@@ -71,6 +72,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeProject
             run_showing_progress([str(REPO_ROOT / "scripts" / "build_base_images.sh")], 1500)
         with STEPS.step("env file with fresh secrets (scripts/compose_env.py)"):
             run(["python3", str(REPO_ROOT / "scripts" / "compose_env.py"), str(env_file)])
+            # What the operator fills in: the users service does not start without a mail
+            # server (nothing here sends mail, so none needs to answer).
+            project.set_env(**OPERATOR_MAIL_SETTINGS)
             # A run killed before its teardown left its project behind: start from nothing.
             project.compose("down", "--volumes", "--remove-orphans", "--timeout", "5")
         with STEPS.step("docker compose build"):

@@ -47,9 +47,17 @@ def _generated_dotenv() -> tuple[tuple[str, str], ...]:
         return tuple(read_dotenv(target).items())
 
 
+# What an operator adds to the generated `.env`: no script can choose their mail server.
+OPERATOR_MAIL_SETTINGS = {
+    "EMAIL_HOST": "smtp.example.com",
+    "DEFAULT_FROM_EMAIL": "accounts@example.com",
+}
+
+
 def operator_dotenv() -> dict[str, str]:
-    """The `.env` an operator gets from scripts/compose_env.py (one per test session)."""
-    return dict(_generated_dotenv())
+    """The `.env` an operator gets from scripts/compose_env.py (one per test session), with the
+    mail server they fill in."""
+    return {**dict(_generated_dotenv()), **OPERATOR_MAIL_SETTINGS}
 
 
 def subgraph_process_environment(service: str, dotenv: dict[str, str]) -> dict[str, str]:

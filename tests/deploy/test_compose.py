@@ -44,7 +44,8 @@ SECRET_REFERENCE = re.compile(r"^\$\{[A-Z][A-Z0-9_]*(:?\?[^}]*|:-)?\}$")
 DATABASE_URL_TEMPLATE = re.compile(
     r"^postgres://(?P<role>\w+):(?P<password>\$\{[^}]+\})@postgres:5432/(?P<database>\w+)$"
 )
-SECRET_NAME = re.compile(r"SECRET|PASSWORD|PRIVATE_KEY")
+# PASSWORD_RESET_* (and RATE_LIMIT_PASSWORD_RESET_*) configure the reset flow: no password.
+SECRET_NAME = re.compile(r"SECRET|PASSWORD(?!_RESET)|PRIVATE_KEY")
 # What the official gateway image bundles for config files to import (its rollup bundle list):
 # the gateway with its JWT plugin, the Rust query planner runtime, and graphql itself.
 # Compared with, never bound to: a container listens on all of its own interfaces.

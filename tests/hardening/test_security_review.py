@@ -62,6 +62,10 @@ def production_environment(service: str) -> dict[str, str]:
     }
     if service == "users":
         environment["JWT_PRIVATE_KEY"] = generate_private_key_pem()
+        # Account mail: the SMTP server, the sender and the frontend the links open.
+        environment["EMAIL_HOST"] = "smtp.example.com"
+        environment["DEFAULT_FROM_EMAIL"] = "accounts@example.com"
+        environment["FRONTEND_BASE_URL"] = "https://app.example.com"
     else:
         environment["JWT_JWKS_URL"] = "http://users.internal:8000/.well-known/jwks.json"
     return environment

@@ -3,7 +3,8 @@
 The processes are the ones subgraphs.toml lists (scripts/subgraphs.py reads it): the subgraphs
 run on uvicorn with production settings (DEBUG off, every secret set), the router is the real Hive
 Gateway reading schema/supergraph.graphql. Databases are fresh PostgreSQL databases when
-DATABASE_URL points at a PostgreSQL server, fresh SQLite files otherwise.
+DATABASE_URL points at a PostgreSQL server, fresh SQLite files otherwise. The users service
+mails through a real SMTP server of the harness (tests.support.mail), whose messages tests read.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import httpx
 
 from scripts.subgraphs import REPO_ROOT, Subgraph, jwks_url, load, router_command, router_path
 from subgraph_kit.keys import generate_private_key_pem
+from tests.support.mail import MailSink
 
 STARTUP_TIMEOUT_SECONDS = 60
 # The services' rate limits (users_subgraph/users_subgraph/settings/rate_limits.py,
@@ -42,6 +44,10 @@ RATE_LIMIT_VARIABLES = tuple(
         "REFRESH_PER_CLIENT",
         "POST_CREATE_PER_USER",
         "POST_UPDATE_PER_USER",
+        "VERIFICATION_EMAIL_PER_CLIENT",
+        "VERIFICATION_EMAIL_PER_EMAIL",
+        "PASSWORD_RESET_PER_CLIENT",
+        "PASSWORD_RESET_PER_EMAIL",
     )
 )
 # The subgraph images' command: uvicorn with worker processes, no access log (see the script).
@@ -177,6 +183,13 @@ class Stack:
         self.manifest = load()
         self.private_key = generate_private_key_pem()
         self.ports = {name: free_port() for name in (*self.manifest.names, "router")}
+        self.mail = MailSink(free_port())
+        # With DEBUG off the users service refuses to start without a mail server, a sender and
+        # the frontend its links point at.
+        self.extra_env.setdefault("EMAIL_HOST", "127.0.0.1")
+        self.extra_env.setdefault("EMAIL_PORT", str(self.mail.port))
+        self.extra_env.setdefault("DEFAULT_FROM_EMAIL", "accounts@example.com")
+        self.extra_env.setdefault("FRONTEND_BASE_URL", "http://127.0.0.1:5173")
         self.router_url = f"http://127.0.0.1:{self.ports['router']}"
         self.services: dict[str, ServiceProcess] = {}
 
@@ -236,6 +249,7 @@ class Stack:
         )
 
     def start(self) -> None:
+        self.mail.start()
         for subgraph in self.manifest.subgraphs:
             self.services[subgraph.name] = self._subgraph(subgraph)
         self.services["router"] = self._router("router", self.ports["router"], {})
@@ -286,9 +300,23 @@ class Stack:
             capture_output=True,
         )
 
+    def run_users_tasks(self) -> None:
+        """Run the users service's queued tasks (its mail) to the end: `manage.py db_worker
+        --batch`, the worker's one-shot mode, against the running service's database."""
+        users = self.services["users"]
+        subprocess.run(
+            [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+            cwd=users.cwd,
+            env=users.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
     def stop(self) -> None:
         for service in self.services.values():
             service.stop()
+        self.mail.stop()
         self.databases.drop_all()
 
     def subgraph_requests(self) -> int:

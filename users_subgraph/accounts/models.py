@@ -82,10 +82,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="Inactive users cannot log in, and no token is issued or refreshed for them.",
     )
+    # False until the owner proves the address (verifyEmail, resetPassword); signup sets it when
+    # ACCOUNT_EMAIL_VERIFICATION is `none`. Rows written before keep their value.
     is_verified = models.BooleanField(
         "verified",
-        default=True,
-        help_text="Unverified users (superusers excepted) cannot log in.",
+        default=False,
+        help_text=(
+            "Whether the owner has proved the email address is theirs. With "
+            "ACCOUNT_EMAIL_VERIFICATION=mandatory, unverified users (superusers excepted) cannot "
+            "log in."
+        ),
     )
     is_staff = models.BooleanField(
         "staff status",

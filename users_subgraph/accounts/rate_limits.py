@@ -22,6 +22,18 @@ LOGIN_FAILURES_PER_EMAIL = RateLimit(
 SIGNUP_PER_CLIENT = RateLimit("SIGNUP_PER_CLIENT", "Too many signups from this address")
 SIGNUP_PER_EMAIL = RateLimit("SIGNUP_PER_EMAIL", "Too many signups with this email")
 REFRESH_PER_CLIENT = RateLimit("REFRESH_PER_CLIENT", "Too many token refreshes from this address")
+VERIFICATION_EMAIL_PER_CLIENT = RateLimit(
+    "VERIFICATION_EMAIL_PER_CLIENT", "Too many verification emails requested from this address"
+)
+VERIFICATION_EMAIL_PER_EMAIL = RateLimit(
+    "VERIFICATION_EMAIL_PER_EMAIL", "Too many verification emails requested for this email"
+)
+PASSWORD_RESET_PER_CLIENT = RateLimit(
+    "PASSWORD_RESET_PER_CLIENT", "Too many password resets requested from this address"
+)
+PASSWORD_RESET_PER_EMAIL = RateLimit(
+    "PASSWORD_RESET_PER_EMAIL", "Too many password resets requested for this email"
+)
 
 
 def remember_login_client(*, email: str, client: str) -> None:

@@ -1,12 +1,13 @@
-"""Business rules of accounts: signing up, logging in, changing passwords, and issuing, rotating
-and revoking tokens.
+"""Business rules of accounts: signing up, logging in, verifying email addresses, changing and
+resetting passwords, and issuing, rotating and revoking tokens.
 
 Synchronous on purpose: each service is one transaction. Async resolvers call them through
 `sync_to_async`. Every expected failure is a kit ClientError the client receives as it is.
 
 Signup, login (and the current-password check of a password change) and refresh are rate
 limited (accounts.rate_limits) before their transaction starts: a counted attempt must stay
-counted when the attempt fails and its transaction is rolled back.
+counted when the attempt fails and its transaction is rolled back. So are the requests for a
+verification or password reset message, which only enqueue the message (accounts.tasks).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,6 +27,14 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import rate_limits as account_limits
+from accounts import tasks
+from accounts.errors import EmailNotVerified
+from accounts.link_tokens import (
+    email_verification_tokens,
+    link_token_is_valid,
+    link_token_user_id,
+    password_reset_tokens,
+)
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, EMAIL_MAX_LENGTH, User
 from accounts.selectors import user_get, user_get_by_email
 from accounts.tokens import UserRefreshToken
@@ -36,6 +46,11 @@ INVALID_CREDENTIALS_MESSAGE = "Invalid email or password"
 EMAIL_NOT_VERIFIED_MESSAGE = "Email is not verified"
 WRONG_CURRENT_PASSWORD_MESSAGE = "The current password is not correct"  # noqa: S105 (a message)
 SAME_PASSWORD_MESSAGE = "The new password must differ from the current one"  # noqa: S105
+SIGNUP_VERIFICATION_REQUIRED_MESSAGE = (
+    "Account created. Open the link sent to this email address to verify it, then log in"
+)
+INVALID_VERIFICATION_TOKEN_MESSAGE = "This verification link is invalid, used or expired"  # noqa: S105
+INVALID_PASSWORD_RESET_TOKEN_MESSAGE = "This password reset link is invalid, used or expired"  # noqa: S105 (a message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +67,20 @@ class Authentication:
     tokens: TokenPair
 
 
+def email_verification_policy() -> str:
+    """ACCOUNT_EMAIL_VERIFICATION: `none`, `optional` or `mandatory` (django-allauth's names)."""
+    return settings.ACCOUNT_EMAIL_VERIFICATION
+
+
 def user_create(*, email: str, password: str) -> User:
-    """Register a user, who can log in at once.
+    """Register a user: unverified, unless the policy is `none` (nothing will ask them to verify).
 
     The unique index on the stored, lowercased email is the final guard against duplicates: it
     also settles two signups racing with one address, of which exactly one succeeds.
     """
-    user = User(email=_normalized_valid_email(email))
+    user = User(
+        email=_normalized_valid_email(email), is_verified=email_verification_policy() == "none"
+    )
     try:
         validate_password(password, user=user)
     except ValidationError as error:
@@ -84,20 +106,31 @@ def _normalized_valid_email(email: str) -> str:
 
 
 def user_signup(*, email: str, password: str, client_address: str) -> Authentication:
-    """Register and issue tokens; each attempt counts per client address and per email."""
+    """Register, send the verification message (unless the policy is `none`) and issue tokens;
+    each attempt counts per client address and per email.
+
+    Under `mandatory` no token is issued: the account is created and the message sent, and the
+    answer is EMAIL_NOT_VERIFIED, the code login gives until the address is verified.
+    """
     with rate_limits.attempt(
         counted_always=[
             account_limits.SIGNUP_PER_CLIENT.quota(rate_limits.client_subject(client_address)),
             account_limits.SIGNUP_PER_EMAIL.quota(User.objects.normalize_email(email)),
         ]
     ):
-        return _user_signup(email=email, password=password)
+        user = _user_register(email=email, password=password)
+    if email_verification_policy() == "mandatory":
+        raise EmailNotVerified(SIGNUP_VERIFICATION_REQUIRED_MESSAGE)
+    return Authentication(user=user, tokens=token_pair_issue(user=user))
 
 
 @transaction.atomic
-def _user_signup(*, email: str, password: str) -> Authentication:
+def _user_register(*, email: str, password: str) -> User:
     user = user_create(email=email, password=password)
-    return Authentication(user=user, tokens=token_pair_issue(user=user))
+    if not user.is_verified:
+        # A row of this transaction (django-tasks-db): no message for a signup that fails.
+        tasks.send_verification_email.enqueue(email=user.email)
+    return user
 
 
 def user_login(*, email: str, password: str, client_address: str) -> Authentication:
@@ -121,7 +154,9 @@ def user_login(*, email: str, password: str, client_address: str) -> Authenticat
         # Inactive users too get the one message, after their password was checked.
         if not user.check_password(password) or not user.is_active:
             raise Unauthenticated(INVALID_CREDENTIALS_MESSAGE)
-        return Authentication(user=user, tokens=token_pair_issue(user=user))
+    # After the attempt: the right password for an unverified account (EMAIL_NOT_VERIFIED under
+    # `mandatory`) is no failed guess, and must not lock its owner out.
+    return Authentication(user=user, tokens=token_pair_issue(user=user))
 
 
 def _release_database_connection() -> None:
@@ -197,16 +232,104 @@ def _user_password_replace(
     return Authentication(user=user, tokens=token_pair_issue(user=user))
 
 
+def verification_email_request(*, email: str, client_address: str) -> None:
+    """Queue a verification message for `email`'s account; counted per client and per email.
+
+    The same answer and the same work whether the address is unknown, verified or not: the
+    task decides whether a message goes out (accounts.tasks).
+    """
+    email = _normalized_valid_email(email)
+    with rate_limits.attempt(
+        counted_always=[
+            account_limits.VERIFICATION_EMAIL_PER_CLIENT.quota(
+                rate_limits.client_subject(client_address)
+            ),
+            account_limits.VERIFICATION_EMAIL_PER_EMAIL.quota(email),
+        ]
+    ):
+        tasks.send_verification_email.enqueue(email=email)
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark the address of the token's user verified; the token then stops working."""
+    user = _link_token_user(token)
+    if user is None or not link_token_is_valid(
+        user=user, token=token, tokens=email_verification_tokens
+    ):
+        raise BadUserInput(INVALID_VERIFICATION_TOKEN_MESSAGE)
+    user.is_verified = True
+    user.save(update_fields=["is_verified"])
+    return user
+
+
+def password_reset_request(*, email: str, client_address: str) -> None:
+    """Queue a password reset message for `email`'s account; counted per client and per email.
+
+    The same answer and the same work whether the account exists or not (accounts.tasks).
+    """
+    email = _normalized_valid_email(email)
+    with rate_limits.attempt(
+        counted_always=[
+            account_limits.PASSWORD_RESET_PER_CLIENT.quota(
+                rate_limits.client_subject(client_address)
+            ),
+            account_limits.PASSWORD_RESET_PER_EMAIL.quota(email),
+        ]
+    ):
+        tasks.send_password_reset_email.enqueue(email=email)
+
+
+@transaction.atomic
+def password_reset(*, token: str, new_password: str) -> Authentication:
+    """Set a new password with a mailed reset token, as Django's PasswordResetConfirmView does.
+
+    The password is checked with signup's rules. Every refresh token of the account is revoked
+    and a new pair issued. The token dies with the password it was made from, so it works once.
+    Opening the mailed link proved the address is the user's: it is marked verified
+    (django-allauth does the same).
+    """
+    user = _link_token_user(token)
+    if (
+        user is None
+        or not user.is_active
+        or not link_token_is_valid(user=user, token=token, tokens=password_reset_tokens)
+    ):
+        raise BadUserInput(INVALID_PASSWORD_RESET_TOKEN_MESSAGE)
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise BadUserInput(" ".join(error.messages)) from None
+    user.set_password(new_password)
+    user.is_verified = True
+    user.save(update_fields=["password", "is_verified"])
+    _revoke_all_refresh_tokens(user)
+    return Authentication(user=user, tokens=token_pair_issue(user=user))
+
+
+def _link_token_user(token: str) -> User | None:
+    """The user a mailed token names, row locked: two uses of one token queue, and the second
+    finds it spent."""
+    user_id = link_token_user_id(token)
+    return _locked_user(user_id) if user_id is not None else None
+
+
 def token_pair_issue(*, user: User) -> TokenPair:
     """A new refresh token (recorded as outstanding, so it can be revoked) and an access token
     carrying the user's current email and staff status.
 
-    The one place tokens are made, so the one place to refuse inactive and unverified users.
+    The one place tokens are made, so the one place to refuse inactive users and, when the
+    policy is `mandatory`, unverified ones (superusers excepted: they can always reach the admin
+    to fix the mail settings).
     """
     if not user.is_active:
         raise Unauthenticated("This account is inactive")
-    if not user.is_verified and not user.is_superuser:
-        raise Unauthenticated(EMAIL_NOT_VERIFIED_MESSAGE)
+    if (
+        email_verification_policy() == "mandatory"
+        and not user.is_verified
+        and not user.is_superuser
+    ):
+        raise EmailNotVerified(EMAIL_NOT_VERIFIED_MESSAGE)
     refresh = UserRefreshToken.for_user(user)
     access = refresh.access_token
     access["email"] = user.email

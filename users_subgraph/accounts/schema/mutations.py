@@ -13,6 +13,10 @@ from subgraph_kit.client_address import client_address
 RATE_LIMITED_NOTE = (
     "over the limit, the error is RATE_LIMITED with `extensions.retryAfter` seconds."
 )
+EMAIL_NOT_VERIFIED_NOTE = (
+    "When the server requires verified addresses (ACCOUNT_EMAIL_VERIFICATION=mandatory), an "
+    "unverified account gets EMAIL_NOT_VERIFIED instead of tokens."
+)
 
 
 @strawberry.input
@@ -61,8 +65,11 @@ class Mutation:
     # Every call counts against the rate limits, so each alias of a batched operation does too.
     @strawberry.mutation(
         description=(
-            "Register, and receive a token pair. Rate limited per client and per email: "
-            f"{RATE_LIMITED_NOTE}"
+            "Register, and receive a token pair; a verification link is mailed unless the "
+            "server does not verify addresses. Rate limited per client and per email: "
+            f"{RATE_LIMITED_NOTE} When the server requires verified addresses "
+            "(ACCOUNT_EMAIL_VERIFICATION=mandatory), the account is created and the link sent, "
+            "and the answer is EMAIL_NOT_VERIFIED instead of tokens."
         )
     )
     async def signup(self, info: UsersInfo, input: SignupInput) -> AuthPayload:
@@ -76,7 +83,7 @@ class Mutation:
     @strawberry.mutation(
         description=(
             "Check credentials, and receive a token pair. Rate limited per client and, for "
-            f"failures, per email: {RATE_LIMITED_NOTE}"
+            f"failures, per email: {RATE_LIMITED_NOTE} {EMAIL_NOT_VERIFIED_NOTE}"
         )
     )
     async def login(self, info: UsersInfo, input: LoginInput) -> AuthPayload:
@@ -91,7 +98,7 @@ class Mutation:
         name="refreshToken",
         description=(
             "Exchange a refresh token for a new pair; the old refresh token is revoked. "
-            f"Rate limited per client: {RATE_LIMITED_NOTE}"
+            f"Rate limited per client: {RATE_LIMITED_NOTE} {EMAIL_NOT_VERIFIED_NOTE}"
         ),
     )
     async def refresh_token(self, info: UsersInfo, refresh: str) -> TokenPairPayload:
@@ -130,5 +137,57 @@ class Mutation:
             current_password=input.old_password,
             new_password=input.new_password,
             client_address=client_address(info.context.request),
+        )
+        return _auth_payload(info, authentication)
+
+    @strawberry.mutation(
+        description=(
+            "Verify an account's email address with the token of the mailed link "
+            "(`/verify-email?token=...`). true on success; an invalid, used or expired token is "
+            "BAD_USER_INPUT."
+        )
+    )
+    async def verify_email(self, token: str) -> bool:
+        await sync_to_async(services.email_verify)(token=token)
+        return True
+
+    @strawberry.mutation(
+        description=(
+            "Send a new verification link to this address. Always true, whether the address "
+            "belongs to an unverified account, a verified one or none (only the first gets a "
+            "message). Rate limited per client and per email: "
+            f"{RATE_LIMITED_NOTE}"
+        )
+    )
+    async def resend_verification_email(self, info: UsersInfo, email: str) -> bool:
+        await sync_to_async(services.verification_email_request)(
+            email=email, client_address=client_address(info.context.request)
+        )
+        return True
+
+    @strawberry.mutation(
+        description=(
+            "Send a password reset link (`/reset-password?token=...`) to this address. Always "
+            "true, in the same time, whether an account has the address or not. Rate limited per "
+            f"client and per email: {RATE_LIMITED_NOTE}"
+        )
+    )
+    async def request_password_reset(self, info: UsersInfo, email: str) -> bool:
+        await sync_to_async(services.password_reset_request)(
+            email=email, client_address=client_address(info.context.request)
+        )
+        return True
+
+    @strawberry.mutation(
+        description=(
+            "Set a new password with the token of the mailed reset link; the password follows "
+            "signup's rules (BAD_USER_INPUT otherwise). Every refresh token of the account is "
+            "revoked and a new pair returned; the address counts as verified. A token works once "
+            "and dies when the password changes; an invalid one is BAD_USER_INPUT."
+        )
+    )
+    async def reset_password(self, info: UsersInfo, token: str, new_password: str) -> AuthPayload:
+        authentication = await sync_to_async(services.password_reset)(
+            token=token, new_password=new_password
         )
         return _auth_payload(info, authentication)

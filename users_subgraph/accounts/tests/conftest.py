@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.test import Client
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.services import TokenPair, token_pair_issue
@@ -69,6 +71,34 @@ def graphql_from(db: None) -> Callable[..., dict[str, Any]]:
         )
 
     return execute
+
+
+def run_queued_tasks() -> list[DBTaskResult]:
+    """Run every queued task in this process, as `manage.py db_worker` does (its own Worker's
+    run_task), without its loop's transaction and connection handling; return the results."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = []
+    while (queued := DBTaskResult.objects.ready().first()) is not None:
+        queued.claim(worker.worker_id)
+        worker.run_task(queued)
+        queued.refresh_from_db()
+        ran.append(queued)
+    return ran
+
+
+@pytest.fixture
+def mandatory_verification(settings: Any) -> None:
+    """ACCOUNT_EMAIL_VERIFICATION=mandatory: unverified accounts get no tokens."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
 
 @pytest.fixture

@@ -65,3 +65,30 @@ def aliased(field: str, calls: list[str], selection: str = "") -> str:
         f"  call{index}: {field}({arguments}) {selection}" for index, arguments in enumerate(calls)
     )
     return f"mutation Batch {{\n{aliases}\n}}"
+
+
+VERIFY_EMAIL = """
+mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token)
+}
+"""
+
+RESEND_VERIFICATION_EMAIL = """
+mutation ResendVerificationEmail($email: String!) {
+  resendVerificationEmail(email: $email)
+}
+"""
+
+REQUEST_PASSWORD_RESET = """
+mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email)
+}
+"""
+
+RESET_PASSWORD = """
+mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword) {
+    access refresh user { id email isVerified }
+  }
+}
+"""

@@ -2,12 +2,19 @@
 
 What the subgraphs share (core, apps, database, static files, CORS, logging) comes from
 `subgraph_kit.settings`; this module adds the user model, password hashing and rules, token
-signing and the rate limits of the authentication mutations.
+signing, the rate limits of the authentication mutations, account mail (verification policy,
+links) and the background tasks that send it.
 """
 
 from pathlib import Path
 
-from subgraph_kit.settings import load_environment, subgraph_settings
+from subgraph_kit.settings import (
+    email_settings,
+    load_environment,
+    subgraph_settings,
+    tasks_settings,
+)
+from users_subgraph.settings.email import account_email_settings
 from users_subgraph.settings.passwords import password_settings
 from users_subgraph.settings.rate_limits import rate_limit_settings
 from users_subgraph.settings.token_signing import token_signing_settings
@@ -20,7 +27,8 @@ _shared = subgraph_settings(
     base_dir=BASE_DIR,
     local_apps=["accounts"],
     # simplejwt also needs djangorestframework installed, but not as an app: no DRF view is used.
-    extra_apps=["rest_framework_simplejwt.token_blacklist"],
+    # django_tasks_db: the queue of account mail (tasks_settings), run by `manage.py db_worker`.
+    extra_apps=["rest_framework_simplejwt.token_blacklist", "django_tasks", "django_tasks_db"],
     env=_env,
 )
 globals().update(_shared)
@@ -34,5 +42,8 @@ globals().update(
 )
 globals().update(rate_limit_settings(_env))
 globals().update(password_settings(_env))
+globals().update(email_settings(_env, debug=_shared["DEBUG"]))
+globals().update(account_email_settings(_env, debug=_shared["DEBUG"]))
+globals().update(tasks_settings(_env))
 
 AUTH_USER_MODEL = "accounts.User"

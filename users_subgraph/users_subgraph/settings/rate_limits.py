@@ -20,6 +20,11 @@ DEFAULT_RATES = {
     "SIGNUP_PER_CLIENT": "20/h",
     "SIGNUP_PER_EMAIL": "10/h",
     "REFRESH_PER_CLIENT": "60/min",
+    # Each call may send a message: a mailbox is not flooded, nor the sender's reputation spent.
+    "VERIFICATION_EMAIL_PER_CLIENT": "20/h",
+    "VERIFICATION_EMAIL_PER_EMAIL": "5/h",
+    "PASSWORD_RESET_PER_CLIENT": "20/h",
+    "PASSWORD_RESET_PER_EMAIL": "5/h",
 }
 
 

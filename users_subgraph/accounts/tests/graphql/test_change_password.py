@@ -97,7 +97,9 @@ def test_wrong_current_passwords_count_as_failed_logins(graphql, user, tokens) -
     assert error_codes(log_in(graphql, PASSWORD)) == ["RATE_LIMITED"]
 
 
-def test_a_change_that_cannot_issue_tokens_changes_nothing(graphql, user, tokens) -> None:
+def test_a_change_that_cannot_issue_tokens_changes_nothing(
+    graphql, user, tokens, mandatory_verification
+) -> None:
     # The new pair is refused to an unverified user, after the password and the revocations
     # are written: the transaction must undo them.
     user.is_verified = False
@@ -105,7 +107,7 @@ def test_a_change_that_cannot_issue_tokens_changes_nothing(graphql, user, tokens
 
     body = change_password(graphql, tokens.access)
 
-    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert error_codes(body) == ["EMAIL_NOT_VERIFIED"]
     assert User.objects.get(id=user.id).check_password(PASSWORD)
     assert not user.outstandingtoken_set.filter(blacklistedtoken__isnull=False).exists()
 

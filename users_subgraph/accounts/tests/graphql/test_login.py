@@ -81,15 +81,48 @@ def test_an_inactive_user_cannot_log_in(graphql, create_user) -> None:
     assert body["errors"][0]["message"] == INVALID_CREDENTIALS_MESSAGE
 
 
-def test_an_unverified_user_cannot_log_in(graphql, create_user) -> None:
+@pytest.mark.usefixtures("mandatory_verification")
+def test_under_mandatory_verification_an_unverified_user_cannot_log_in(
+    graphql, create_user
+) -> None:
     create_user(email="new@example.com", is_verified=False)
 
     body = graphql(LOGIN, login_variables("new@example.com"))
 
-    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert error_codes(body) == ["EMAIL_NOT_VERIFIED"]
     assert body["errors"][0]["message"] == EMAIL_NOT_VERIFIED_MESSAGE
 
 
+@pytest.mark.usefixtures("mandatory_verification")
+def test_refusing_an_unverified_user_is_no_failed_login(
+    graphql, create_user, set_rate_limits
+) -> None:
+    set_rate_limits(LOGIN_FAILURES_PER_EMAIL_AND_CLIENT="2/15min")
+    user = create_user(email="new@example.com", is_verified=False)
+
+    refusals = [graphql(LOGIN, login_variables("new@example.com")) for _ in range(3)]
+    user.is_verified = True
+    user.save()
+
+    # The right password each time: the owner is not locked out once the address is verified.
+    assert [error_codes(body) for body in refusals] == [["EMAIL_NOT_VERIFIED"]] * 3
+    assert "errors" not in graphql(LOGIN, login_variables("new@example.com"))
+
+
+@pytest.mark.parametrize("policy", ["none", "optional"])
+def test_unless_verification_is_mandatory_an_unverified_user_logs_in(
+    graphql, create_user, settings, policy
+) -> None:
+    settings.ACCOUNT_EMAIL_VERIFICATION = policy
+    create_user(email="new@example.com", is_verified=False)
+
+    body = graphql(LOGIN, login_variables("new@example.com"))
+
+    assert "errors" not in body, body
+    assert body["data"]["login"]["user"]["isVerified"] is False
+
+
+@pytest.mark.usefixtures("mandatory_verification")
 def test_an_unverified_superuser_can_log_in(graphql, create_user) -> None:
     create_user(email="root@example.com", is_verified=False, is_staff=True, is_superuser=True)
 

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from accounts.tests.conftest import PASSWORD
-from accounts.tests.operations import CHANGE_PASSWORD, LOGIN, ME, REFRESH_TOKEN, SIGNUP
+from django.core import mail
+
+from accounts.link_tokens import email_verification_tokens, link_token_make, password_reset_tokens
+from accounts.tests.conftest import PASSWORD, run_queued_tasks
+from accounts.tests.mail import token_in
+from accounts.tests.operations import (
+    CHANGE_PASSWORD,
+    LOGIN,
+    ME,
+    REFRESH_TOKEN,
+    REQUEST_PASSWORD_RESET,
+    RESEND_VERIFICATION_EMAIL,
+    RESET_PASSWORD,
+    SIGNUP,
+    VERIFY_EMAIL,
+)
 from subgraph_kit.testing import captured_logs
 
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -37,3 +51,26 @@ def test_passwords_and_tokens_stay_out_of_the_logs(graphql, user, settings) -> N
     issued_tokens = [tokens["access"], tokens["refresh"], refreshed["access"], refreshed["refresh"]]
     for secret in [PASSWORD, NEW_PASSWORD, SIGNUP_PASSWORD, *issued_tokens]:
         assert secret not in logs
+
+
+def test_mailed_tokens_and_reset_passwords_stay_out_of_the_logs(graphql, user, settings) -> None:
+    settings.DEBUG = True
+    verification_token = link_token_make(user=user, tokens=email_verification_tokens)
+    reset_token = link_token_make(user=user, tokens=password_reset_tokens)
+    with captured_logs() as output:
+        graphql(REQUEST_PASSWORD_RESET, {"email": user.email})
+        graphql(RESEND_VERIFICATION_EMAIL, {"email": user.email})
+        run_queued_tasks()
+        graphql(VERIFY_EMAIL, {"token": verification_token})
+        graphql(RESET_PASSWORD, {"token": reset_token, "newPassword": NEW_PASSWORD})
+        graphql(RESET_PASSWORD, {"token": reset_token, "newPassword": NEW_PASSWORD})
+    logs = output.getvalue()
+
+    assert logs.count("POST /graphql 200") == 5
+    mailed_tokens = [token_in(message.body, path=PATHS[message.subject]) for message in mail.outbox]
+    assert len(mailed_tokens) == 2
+    for secret in [NEW_PASSWORD, verification_token, reset_token, *mailed_tokens]:
+        assert secret not in logs
+
+
+PATHS = {"Reset your password": "/reset-password", "Confirm your email address": "/verify-email"}

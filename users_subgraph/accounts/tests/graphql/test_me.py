@@ -20,7 +20,7 @@ def test_me_returns_the_user_of_the_access_token(graphql, user, tokens) -> None:
             "me": {
                 "id": str(user.id),
                 "email": user.email,
-                "isVerified": True,
+                "isVerified": False,
                 "dateJoined": user.date_joined.isoformat(),
             }
         }

@@ -128,13 +128,15 @@ def test_an_inactive_user_cannot_refresh(graphql, user, tokens) -> None:
     assert error_codes(refresh(graphql, tokens.refresh)) == ["UNAUTHENTICATED"]
 
 
-def test_a_user_who_is_no_longer_verified_cannot_refresh(graphql, user, tokens) -> None:
+def test_under_mandatory_verification_an_unverified_user_cannot_refresh(
+    graphql, user, tokens, mandatory_verification
+) -> None:
     user.is_verified = False
     user.save()
 
     body = refresh(graphql, tokens.refresh)
 
-    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert error_codes(body) == ["EMAIL_NOT_VERIFIED"]
     assert body["errors"][0]["message"] == "Email is not verified"
 
 

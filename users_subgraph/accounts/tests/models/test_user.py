@@ -16,9 +16,10 @@ def test_create_user_stores_the_email_lowercased_and_hashes_the_password() -> No
     assert user.email == "ada.lovelace@example.com"
     assert user.check_password("s3cret-enough")
     assert user.password != "s3cret-enough"
+    # Unverified until the owner proves the address (accounts.services.email_verify).
     assert (user.is_active, user.is_verified, user.is_staff, user.is_superuser) == (
         True,
-        True,
+        False,
         False,
         False,
     )

@@ -6,6 +6,7 @@ import jwt
 import pytest
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from accounts.errors import EmailNotVerified
 from accounts.services import token_pair_issue
 from subgraph_kit.errors import Unauthenticated
 from subgraph_kit.keys import rsa_public_jwk
@@ -60,21 +61,34 @@ def test_staff_status_is_in_the_access_token(create_user, settings) -> None:
     assert decode(token_pair_issue(user=staff).access, settings)["is_staff"] is True
 
 
-@pytest.mark.parametrize(
-    ("flags", "message"),
-    [
-        ({"is_active": False}, "This account is inactive"),
-        ({"is_verified": False}, "Email is not verified"),
-    ],
-)
-def test_no_tokens_for_inactive_or_unverified_users(create_user, flags, message) -> None:
-    refused = create_user(email="refused@example.com", **flags)
+def test_no_tokens_for_inactive_users(create_user) -> None:
+    refused = create_user(email="refused@example.com", is_active=False, is_verified=True)
 
-    with pytest.raises(Unauthenticated, match=message):
+    with pytest.raises(Unauthenticated, match="This account is inactive"):
         token_pair_issue(user=refused)
     assert not OutstandingToken.objects.exists()
 
 
+@pytest.mark.usefixtures("mandatory_verification")
+def test_under_mandatory_verification_no_tokens_for_unverified_users(create_user) -> None:
+    refused = create_user(email="refused@example.com", is_verified=False)
+
+    with pytest.raises(EmailNotVerified, match="Email is not verified"):
+        token_pair_issue(user=refused)
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.parametrize("policy", ["none", "optional"])
+def test_unless_verification_is_mandatory_unverified_users_get_tokens(
+    create_user, settings, policy
+) -> None:
+    settings.ACCOUNT_EMAIL_VERIFICATION = policy
+    unverified = create_user(email="new@example.com", is_verified=False)
+
+    assert token_pair_issue(user=unverified).access
+
+
+@pytest.mark.usefixtures("mandatory_verification")
 def test_an_unverified_superuser_gets_tokens(create_user) -> None:
     root = create_user(email="root@example.com", is_verified=False, is_superuser=True)
 

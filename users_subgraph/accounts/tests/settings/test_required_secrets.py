@@ -20,6 +20,21 @@ PRODUCTION_BASICS = {
     "ALLOWED_HOSTS": "users.example.com",
     "CORS_ALLOWED_ORIGINS": "https://app.example.com",
 }
+# Password reset links always go out: production needs a mail server, a sender and a frontend.
+PRODUCTION_MAIL = {
+    "EMAIL_HOST": "smtp.example.com",
+    "DEFAULT_FROM_EMAIL": "accounts@example.com",
+    "FRONTEND_BASE_URL": "https://app.example.com",
+}
+
+
+def production_environment() -> dict[str, str]:
+    """Everything production needs but the mail settings' one left out by each case."""
+    return {
+        **PRODUCTION_BASICS,
+        **PRODUCTION_MAIL,
+        "JWT_PRIVATE_KEY": generate_private_key_pem(),
+    }
 
 
 def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
@@ -39,9 +54,19 @@ def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
     [
         ({}, "SECRET_KEY"),
         (PRODUCTION_BASICS, "JWT_PRIVATE_KEY"),
+        ({**production_environment(), "EMAIL_HOST": ""}, "EMAIL_HOST"),
+        ({**production_environment(), "DEFAULT_FROM_EMAIL": ""}, "DEFAULT_FROM_EMAIL"),
+        ({**production_environment(), "FRONTEND_BASE_URL": ""}, "FRONTEND_BASE_URL"),
         ({**PRODUCTION_BASICS, "JWT_ALGORITHM": "HS256"}, "JWT_SECRET_KEY"),
     ],
-    ids=["django secret", "RS256 private key", "HS256 secret"],
+    ids=[
+        "django secret",
+        "RS256 private key",
+        "mail server",
+        "mail sender",
+        "links' frontend",
+        "HS256 secret",
+    ],
 )
 def test_a_missing_secret_stops_start_up_naming_it(environment, missing) -> None:
     result = import_settings(**environment)
@@ -51,6 +76,6 @@ def test_a_missing_secret_stops_start_up_naming_it(environment, missing) -> None
 
 
 def test_with_every_secret_set_the_settings_load() -> None:
-    result = import_settings(**PRODUCTION_BASICS, JWT_PRIVATE_KEY=generate_private_key_pem())
+    result = import_settings(**production_environment())
 
     assert result.returncode == 0, result.stderr

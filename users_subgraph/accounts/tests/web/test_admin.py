@@ -1,12 +1,18 @@
-"""The admin's user pages, as a superuser uses them."""
+"""The admin's user pages, as a superuser uses them (and a staff user who may only view)."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
-from accounts.tests.conftest import PASSWORD
+from accounts.tests.conftest import PASSWORD, run_queued_tasks
+from accounts.tests.mail import token_in
+from accounts.tests.operations import VERIFY_EMAIL
+from subgraph_kit.testing import execute_graphql
 
 
 @pytest.fixture
@@ -149,3 +155,56 @@ def test_the_admin_login_form_accepts_the_email_in_any_case(client, create_user)
 
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_user_list_filters_by_verification(admin_client, create_user) -> None:
+    create_user(email="ada@example.com", is_verified=True)
+    create_user(email="grace@example.com")
+
+    page = admin_client.get("/admin/accounts/user/", {"is_verified__exact": "0"}).content.decode()
+
+    assert "grace@example.com" in page
+    assert "ada@example.com" not in page
+
+
+def test_the_resend_action_mails_the_selected_unverified_users(admin_client, create_user) -> None:
+    selected = [
+        create_user(email="grace@example.com"),
+        create_user(email="ada@example.com", is_verified=True),
+        create_user(email="gone@example.com", is_active=False),
+    ]
+    create_user(email="other@example.com")
+
+    response = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "resend_verification_email", "_selected_action": [u.pk for u in selected]},
+        follow=True,
+    )
+    run_queued_tasks()
+
+    assert response.status_code == 200
+    assert (
+        "Verification email queued for 1 user(s); 2 skipped (already verified or inactive)."
+        in response.content.decode()
+    )
+    [message] = mail.outbox
+    assert message.to == ["grace@example.com"]
+    token = token_in(message.body, path="/verify-email")
+    assert execute_graphql(Client(), VERIFY_EMAIL, {"token": token})["data"]["verifyEmail"]
+    assert User.objects.get(email="grace@example.com").is_verified is True
+
+
+def test_the_resend_action_needs_the_change_permission(create_user) -> None:
+    viewer = create_user(email="viewer@example.com", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    client = Client()
+    client.force_login(viewer)
+    grace = create_user(email="grace@example.com")
+
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "resend_verification_email", "_selected_action": [grace.pk]},
+    )
+
+    assert response.status_code == 200  # The list again, with "No action selected".
+    assert not DBTaskResult.objects.exists()
