@@ -30,6 +30,7 @@ import { useAccessTokenPolicy } from './plugins/access-token-policy.ts';
 import { useBatchLimit } from './plugins/batch-limit.ts';
 import { useCostLimit } from './plugins/cost-limit.ts';
 import { useCsrfPrevention } from './plugins/csrf-prevention.ts';
+import { useGraphiQLOffPage } from './plugins/graphiql-off-page.ts';
 import { useHiddenSuggestions } from './plugins/hide-suggestions.ts';
 import { useKnownOperationTypes } from './plugins/known-operation-types.ts';
 import { useNoStreamingResponses } from './plugins/no-streaming-responses.ts';
@@ -93,6 +94,8 @@ export const gatewayConfig = defineConfig({
 
   plugins: () => [
     useRequestLog({ graphqlPath: GRAPHQL_PATH, logger }),
+    // Where GraphiQL is off, a browser asking for it gets a page saying how to turn it on.
+    ...(settings.introspection ? [] : [useGraphiQLOffPage({ graphqlPath: GRAPHQL_PATH })]),
     useNoStreamingResponses({ graphqlPath: GRAPHQL_PATH }),
     useCsrfPrevention({ requestHeader: CSRF_HEADER }),
     useRequestBodyLimit(limits.maxRequestBodyBytes),
