@@ -38,6 +38,7 @@ import { readTrustedDocuments, usePersistedDocuments } from './plugins/persisted
 import { useRequestBodyLimit } from './plugins/request-body-limit.ts';
 import { useRequestLog } from './plugins/request-log.ts';
 import { useSubgraphFailureErrors } from './plugins/subgraph-failure-errors.ts';
+import { useUnreachableSubgraphErrors } from './plugins/unreachable-subgraph.ts';
 import { readSettings } from './settings.ts';
 
 const settings = readSettings();
@@ -115,6 +116,8 @@ export const gatewayConfig = defineConfig({
     maxDirectivesPlugin({ n: limits.maxDirectives, ...asValidationError }),
     useCostLimit({ maxCost: limits.maxCost, maxPageSize: limits.maxPageSize }),
     useAccessTokenPolicy(),
+    // A subgraph that cannot be reached (restarting, recreated) answers DOWNSTREAM_SERVICE_ERROR.
+    useUnreachableSubgraphErrors({ log: logger }),
     useSubgraphFailureErrors({ hideCallDetails: !settings.development }),
     // "Did you mean ...?" names schema members: hidden in production, from every error.
     ...(settings.development ? [] : [useHiddenSuggestions()]),

@@ -236,6 +236,10 @@ def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProjec
     assert probe.outcomes, "the probe never ran"
     assert probe.outcomes[-1][1] is None, probe.outcomes[-5:]
     assert all("FORBIDDEN" not in codes for codes in failures), failures
+    # Every answer meanwhile is a GraphQL body whose errors carry a code (the router reports
+    # users as unreachable: DOWNSTREAM_SERVICE_ERROR), never a bare 5xx or no answer.
+    assert all(codes and None not in codes for codes in failures), failures
+    assert all("no GraphQL answer" not in codes for codes in failures), failures
     with STEPS.step("secret rotation: the router recreated with the new secret"):
         recreate("router")
         create_post(project, account["access"], "router rotated")
