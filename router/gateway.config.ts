@@ -30,6 +30,7 @@ import { useAccessTokenPolicy } from './plugins/access-token-policy.ts';
 import { useBatchLimit } from './plugins/batch-limit.ts';
 import { useCostLimit } from './plugins/cost-limit.ts';
 import { useCsrfPrevention } from './plugins/csrf-prevention.ts';
+import { useGraphiQLOffPage } from './plugins/graphiql-off-page.ts';
 import { useHiddenSuggestions } from './plugins/hide-suggestions.ts';
 import { useKnownOperationTypes } from './plugins/known-operation-types.ts';
 import { useNoStreamingResponses } from './plugins/no-streaming-responses.ts';
@@ -37,6 +38,7 @@ import { readTrustedDocuments, usePersistedDocuments } from './plugins/persisted
 import { useRequestBodyLimit } from './plugins/request-body-limit.ts';
 import { useRequestLog } from './plugins/request-log.ts';
 import { useSubgraphFailureErrors } from './plugins/subgraph-failure-errors.ts';
+import { useUnreachableSubgraphErrors } from './plugins/unreachable-subgraph.ts';
 import { readSettings } from './settings.ts';
 
 const settings = readSettings();
@@ -93,6 +95,8 @@ export const gatewayConfig = defineConfig({
 
   plugins: () => [
     useRequestLog({ graphqlPath: GRAPHQL_PATH, logger }),
+    // Where GraphiQL is off, a browser asking for it gets a page saying how to turn it on.
+    ...(settings.introspection ? [] : [useGraphiQLOffPage({ graphqlPath: GRAPHQL_PATH })]),
     useNoStreamingResponses({ graphqlPath: GRAPHQL_PATH }),
     useCsrfPrevention({ requestHeader: CSRF_HEADER }),
     useRequestBodyLimit(limits.maxRequestBodyBytes),
@@ -112,6 +116,8 @@ export const gatewayConfig = defineConfig({
     maxDirectivesPlugin({ n: limits.maxDirectives, ...asValidationError }),
     useCostLimit({ maxCost: limits.maxCost, maxPageSize: limits.maxPageSize }),
     useAccessTokenPolicy(),
+    // A subgraph that cannot be reached (restarting, recreated) answers DOWNSTREAM_SERVICE_ERROR.
+    useUnreachableSubgraphErrors({ log: logger }),
     useSubgraphFailureErrors({ hideCallDetails: !settings.development }),
     // "Did you mean ...?" names schema members: hidden in production, from every error.
     ...(settings.development ? [] : [useHiddenSuggestions()]),

@@ -2,13 +2,15 @@
 
 The tests run in file order on one compose project (conftest.py): a user's journey, what is
 published, the router's secret on the backend network, the subgraphs' user and group ids,
-scaling posts from the env file and losing a replica, rotating the router's secret, PostgreSQL
-restarted and killed under writes, every log line JSON, and last a clean `docker compose down`.
+scaling posts from the env file and losing a replica, rotating the router's secret, rotating a
+database password (only that subgraph recreated), PostgreSQL restarted and killed under writes,
+every log line JSON, and last a clean `docker compose down`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import threading
 import time
@@ -234,6 +236,10 @@ def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProjec
     assert probe.outcomes, "the probe never ran"
     assert probe.outcomes[-1][1] is None, probe.outcomes[-5:]
     assert all("FORBIDDEN" not in codes for codes in failures), failures
+    # Every answer meanwhile is a GraphQL body whose errors carry a code (the router reports
+    # users as unreachable: DOWNSTREAM_SERVICE_ERROR), never a bare 5xx or no answer.
+    assert all(codes and None not in codes for codes in failures), failures
+    assert all("no GraphQL answer" not in codes for codes in failures), failures
     with STEPS.step("secret rotation: the router recreated with the new secret"):
         recreate("router")
         create_post(project, account["access"], "router rotated")
@@ -244,6 +250,36 @@ def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProjec
         for service in SUBGRAPH_SERVICES:
             assert subgraph_status_with_secret(project, service, old_secret) == "403"
             assert subgraph_status_with_secret(project, service, new_secret) == "200"
+
+
+def database_login_works(project: ComposeProject, role: str, password: str) -> bool:
+    """Whether `role` logs in with `password`, over the network as the subgraphs connect (not
+    over loopback, which the image's default pg_hba.conf trusts without a password)."""
+    url = f"postgresql://{role}:{password}@postgres:5432/{role}"
+    command = project.command("exec", "-T", "postgres", "psql", url, "-tAc", "SELECT 1")
+    environment = {**os.environ, **project.overrides}
+    return subprocess.run(command, capture_output=True, env=environment, timeout=60).returncode == 0
+
+
+def test_database_password_rotation_recreates_only_that_subgraph(project: ComposeProject) -> None:
+    # docs/deploy.md, "Database passwords": a new USERS_DB_PASSWORD in .env, then `up -d`.
+    account = signup(project)
+    before = {c["Service"]: c["ID"] for c in project.containers()}
+    old_password = project.env("USERS_DB_PASSWORD")
+    new_password = f"rotated-{uuid.uuid4().hex}"
+    with STEPS.step("database password: new USERS_DB_PASSWORD, plain up -d --wait"):
+        project.set_env(USERS_DB_PASSWORD=new_password)
+        project.compose("up", "--detach", "--wait", timeout=300)
+    after = {c["Service"]: c["ID"] for c in project.containers()}
+    recreated = {service for service in before if before[service] != after.get(service)}
+    assert recreated == {"users"}, (before, after)
+    assert database_login_works(project, "users", new_password)
+    assert not database_login_works(project, "users", old_password)
+    login = project.graphql(
+        "Login", {"input": {"email": account["user"]["email"], "password": PASSWORD}}
+    )
+    assert "errors" not in login, login
+    create_post(project, login["data"]["login"]["access"], "after the password rotation")
 
 
 @dataclass

@@ -64,12 +64,14 @@ def subgraph_port(service: str) -> str:
     return subgraph_dockerfile(service).env()["PORT"]
 
 
-def test_the_stack_is_the_database_two_subgraphs_their_migrations_and_the_router():
+def test_the_stack_is_the_database_two_subgraphs_their_roles_migrations_and_the_router():
     assert set(SERVICES) == {
         "postgres",
         "users",
+        "users-db-role",
         "users-migrate",
         "posts",
+        "posts-db-role",
         "posts-migrate",
         "router",
     }
@@ -95,7 +97,8 @@ def test_database_and_subgraphs_sit_on_an_internal_network_only():
     networks = compose()["networks"]
     assert networks["backend"]["internal"] is True
     assert not (networks["edge"] or {}).get("internal")
-    for name in ("postgres", *SUBGRAPHS, *(f"{service}-migrate" for service in SUBGRAPHS)):
+    one_shots = [f"{service}-{step}" for service in SUBGRAPHS for step in ("db-role", "migrate")]
+    for name in ("postgres", *SUBGRAPHS, *one_shots):
         assert SERVICES[name]["networks"] == ["backend"], name
     assert set(SERVICES["router"]["networks"]) == {"backend", "edge"}
 
@@ -135,9 +138,12 @@ def test_every_long_running_service_has_a_health_check():
     assert router_test[-1] == "http://127.0.0.1:4000/readiness"
 
 
-def test_start_order_database_then_migrations_then_subgraphs_then_router():
+def test_start_order_database_then_roles_then_migrations_then_subgraphs_then_router():
     for service in SUBGRAPHS:
-        assert depends_on(f"{service}-migrate") == {"postgres": "service_healthy"}
+        assert depends_on(f"{service}-db-role") == {"postgres": "service_healthy"}
+        assert depends_on(f"{service}-migrate") == {
+            f"{service}-db-role": "service_completed_successfully"
+        }
         assert depends_on(service) == {f"{service}-migrate": "service_completed_successfully"}
     assert depends_on("router") == {"users": "service_healthy", "posts": "service_healthy"}
 
@@ -303,21 +309,54 @@ def test_router_mounts_only_the_supergraph_and_the_manifest_from_the_repository(
     }
 
 
-def test_postgres_is_pinned_and_creates_a_database_per_service_on_first_start():
+def test_postgres_is_pinned_and_holds_its_data_in_the_volume():
     image = SERVICES["postgres"]["image"]
     assert re.fullmatch(r"postgres:15\.\d+(-\w+)?", image), image
-    init_scripts = {
-        target: source
-        for target, source in bind_mounts("postgres").items()
-        if target.startswith("/docker-entrypoint-initdb.d/")
+    assert SERVICES["postgres"]["volumes"] == ["postgres-data:/var/lib/postgresql/data"]
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_each_subgraph_s_role_is_set_from_the_password_it_connects_with(service):
+    role_step = SERVICES[f"{service}-db-role"]
+    # psql from the server's own image, running the repository's script once.
+    assert role_step["image"] == SERVICES["postgres"]["image"]
+    assert role_step["restart"] == "no"
+    assert bind_mounts(f"{service}-db-role") == {
+        "/deploy/service-database.sh": REPO_ROOT / "deploy/postgres/service-database.sh"
     }
-    assert list(init_scripts.values()) == [REPO_ROOT / "deploy/postgres/init-databases.sh"]
-    assert init_scripts[next(iter(init_scripts))].is_file()
-    assert "postgres-data:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
-    environment = SERVICES["postgres"]["environment"]
-    for service in SUBGRAPHS:
-        # The role's password the init script sets is the one the service connects with.
-        database_url = DATABASE_URL_TEMPLATE.match(SERVICES[service]["environment"]["DATABASE_URL"])
-        assert database_url["password"] == environment[f"{service.upper()}_DB_PASSWORD"]
-        # deploy/postgres/init-databases.sh names the role and its database after the service.
-        assert database_url["role"] == database_url["database"] == service
+    assert role_step["command"] == ["sh", "/deploy/service-database.sh"]
+    environment = role_step["environment"]
+    database_url = DATABASE_URL_TEMPLATE.match(SERVICES[service]["environment"]["DATABASE_URL"])
+    # The script names the role and its database after the service and sets the password the
+    # service connects with; it connects as the superuser over the network.
+    assert database_url["role"] == database_url["database"] == environment["SERVICE_NAME"]
+    assert environment["SERVICE_DB_PASSWORD"] == database_url["password"]
+    assert environment["PGHOST"] == "postgres"
+    assert environment["PGUSER"] == SERVICES["postgres"]["environment"]["POSTGRES_USER"]
+    assert environment["PGPASSWORD"] == SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"]
+
+
+def services_changed_by(variable: str) -> set[str]:
+    """The services whose configuration (what `docker compose up` compares to decide what to
+    recreate) changes when `variable` changes in .env."""
+    before = operator_dotenv()
+    after = {**before, variable: before[variable] + "-rotated"}
+    resolved_before = interpolate(compose(), before)["services"]
+    resolved_after = interpolate(compose(), after)["services"]
+    return {name for name in SERVICES if resolved_before[name] != resolved_after[name]}
+
+
+def test_postgres_knows_no_subgraph_password():
+    postgres = SERVICES["postgres"]
+    assert referenced_variables(postgres) == {"POSTGRES_PASSWORD", "POSTGRES_MAX_CONNECTIONS"}
+    # No first-start script reads a subgraph's password either: roles are the one-shots' work.
+    assert bind_mounts("postgres") == {}
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_changing_a_subgraph_s_database_password_recreates_only_that_subgraph(service):
+    assert services_changed_by(f"{service.upper()}_DB_PASSWORD") == {
+        f"{service}-db-role",
+        f"{service}-migrate",
+        service,
+    }

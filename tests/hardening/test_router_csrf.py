@@ -154,9 +154,37 @@ def test_production_hides_field_suggestions(stack: Stack, development_router: st
     assert 'Did you mean "email"' in development_error["message"]
 
 
-def test_production_serves_no_graphiql(stack: Stack) -> None:
-    page = httpx.get(f"{stack.router_url}/graphql", headers={"Accept": "text/html"}, timeout=30)
-    assert "graphiql" not in page.text.lower()
+# What Chromium and Firefox send when the address is typed in.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("accept", [BROWSER_ACCEPT, "text/html"])
+def test_production_serves_no_graphiql_but_a_page_saying_how_to_turn_it_on(
+    stack: Stack, accept: str
+) -> None:
+    page = httpx.get(f"{stack.router_url}/graphql", headers={"Accept": accept}, timeout=30)
+    assert page.status_code == 404
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "GraphiQL is off" in page.text
+    assert "ROUTER_INTROSPECTION=true" in page.text
+    assert "<script" not in page.text.lower()
+
+
+@pytest.mark.parametrize("accept", [None, "application/json", "application/graphql-response+json"])
+def test_api_clients_get_json_where_graphiql_is_off(stack: Stack, accept: str | None) -> None:
+    with httpx.Client(timeout=30) as client:
+        request = client.build_request(
+            "GET", f"{stack.router_url}/graphql", params={"query": "{ __typename }"}
+        )
+        # httpx sends Accept: */* unless told otherwise; None: no Accept header at all.
+        del request.headers["accept"]
+        if accept:
+            request.headers["accept"] = accept
+        response = client.send(request)
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
 def test_development_serves_graphiql_with_introspection(development_router: str) -> None:
