@@ -367,6 +367,29 @@ def logging_settings(env: environ.Env, *, debug: bool, service_name: str) -> dic
     }
 
 
+# The apps of background tasks: the backport of Django 6's tasks framework and its database
+# backend (its queue is a table of the service's own database).
+TASKS_APPS = ["django_tasks", "django_tasks_db"]
+
+
+def tasks_settings(env: environ.Env) -> dict[str, Any]:
+    """Background tasks through django-tasks' database backend (add TASKS_APPS to the apps).
+
+    A task is a row of the service's own database, written by `enqueue` in the caller's
+    transaction: it is queued if and only if the writes around it commit. `manage.py task_worker`
+    runs them (subgraph_kit.tasks). A task still running after TASK_ABANDONED_AFTER_SECONDS is
+    taken for one whose worker died (killed, machine lost) and is queued again: longer than any
+    task runs, so tasks must be idempotent.
+    """
+    abandoned_after = env.float("TASK_ABANDONED_AFTER_SECONDS", default=300.0)
+    if abandoned_after <= 0:
+        raise ImproperlyConfigured("TASK_ABANDONED_AFTER_SECONDS must be above zero")
+    return {
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        "TASK_ABANDONED_AFTER_SECONDS": abandoned_after,
+    }
+
+
 UNIT_SECONDS = {
     **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], 1),
     **dict.fromkeys(["m", "min", "mins", "minute", "minutes"], 60),

@@ -1,16 +1,17 @@
-"""Business rules of accounts: signing up, logging in, changing passwords, and issuing, rotating
-and revoking tokens.
+"""Business rules of accounts: signing up, logging in, changing passwords, deleting an account,
+and issuing, rotating and revoking tokens.
 
 Synchronous on purpose: each service is one transaction. Async resolvers call them through
 `sync_to_async`. Every expected failure is a kit ClientError the client receives as it is.
 
-Signup, login (and the current-password check of a password change) and refresh are rate
-limited (accounts.rate_limits) before their transaction starts: a counted attempt must stay
+Signup, login (and the password check of a password change or an account deletion) and refresh
+are rate limited (accounts.rate_limits) before their transaction starts: a counted attempt must stay
 counted when the attempt fails and its transaction is rolled back.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,9 +25,11 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts import posts_client
 from accounts import rate_limits as account_limits
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, EMAIL_MAX_LENGTH, User
 from accounts.selectors import user_get, user_get_by_email
+from accounts.tasks import posts_of_deleted_user_purge
 from accounts.tokens import UserRefreshToken
 from accounts.validators import PASSWORD_MAX_LENGTH
 from subgraph_kit import rate_limits
@@ -36,6 +39,10 @@ INVALID_CREDENTIALS_MESSAGE = "Invalid email or password"
 EMAIL_NOT_VERIFIED_MESSAGE = "Email is not verified"
 WRONG_CURRENT_PASSWORD_MESSAGE = "The current password is not correct"  # noqa: S105 (a message)
 SAME_PASSWORD_MESSAGE = "The new password must differ from the current one"  # noqa: S105
+WRONG_PASSWORD_MESSAGE = "The password is not correct"  # noqa: S105 (a message)
+GONE_USER_MESSAGE = "The user of this access token no longer exists or is inactive"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +202,44 @@ def _user_password_replace(
     user.save(update_fields=["password"])
     _revoke_all_refresh_tokens(user)
     return Authentication(user=user, tokens=token_pair_issue(user=user))
+
+
+def user_delete(*, user_id: uuid.UUID, password: str, client_address: str) -> None:
+    """Delete the account, knowing its password; its posts disappear at once and are deleted
+    from the posts service in the background.
+
+    One transaction deletes the user, revokes every refresh token, and queues the purge of the
+    posts (accounts.tasks): all of it commits, or none. Then, best effort, posts is told at once,
+    so no query returns the posts from the moment this returns; if posts does not answer, the
+    purge task records it as soon as posts is back (docs/security.md, "Account deletion").
+
+    A wrong password is BAD_USER_INPUT and counts as a failed login, as for a password change.
+    Repeated after success, the user no longer exists: UNAUTHENTICATED, nothing changes.
+    """
+    user = user_get(user_id=user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated(GONE_USER_MESSAGE)
+    with _password_attempt(email=user.email, client_address=client_address):
+        _user_delete(user_id=user_id, password=password)
+    try:
+        posts_client.deleted_user_record(user_id=user_id)
+    except posts_client.PostsServiceUnavailable as error:
+        logger.warning(
+            "Posts not told of deleted user %s yet (the purge task will): %s", user_id, error
+        )
+
+
+@transaction.atomic
+def _user_delete(*, user_id: uuid.UUID, password: str) -> None:
+    user = _locked_user(user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated(GONE_USER_MESSAGE)
+    if len(password) > PASSWORD_MAX_LENGTH or not user.check_password(password):
+        raise BadUserInput(WRONG_PASSWORD_MESSAGE)
+    _revoke_all_refresh_tokens(user)
+    # The recorded refresh tokens stay (their user becomes null), so revoked ones stay revoked.
+    user.delete()
+    posts_of_deleted_user_purge.enqueue(user_id=str(user_id))
 
 
 def token_pair_issue(*, user: User) -> TokenPair:

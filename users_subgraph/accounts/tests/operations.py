@@ -65,3 +65,10 @@ def aliased(field: str, calls: list[str], selection: str = "") -> str:
         f"  call{index}: {field}({arguments}) {selection}" for index, arguments in enumerate(calls)
     )
     return f"mutation Batch {{\n{aliases}\n}}"
+
+
+DELETE_ACCOUNT = """
+mutation DeleteAccount($password: String!) {
+  deleteAccount(password: $password)
+}
+"""

@@ -2,13 +2,15 @@
 
 What the subgraphs share (core, apps, database, static files, CORS, logging) comes from
 `subgraph_kit.settings`; this module adds the user model, password hashing and rules, token
-signing and the rate limits of the authentication mutations.
+signing, the rate limits of the authentication mutations, and background tasks (the purge of a
+deleted account's posts, through the posts service's internal endpoints).
 """
 
 from pathlib import Path
 
-from subgraph_kit.settings import load_environment, subgraph_settings
+from subgraph_kit.settings import TASKS_APPS, load_environment, subgraph_settings, tasks_settings
 from users_subgraph.settings.passwords import password_settings
+from users_subgraph.settings.posts_service import posts_service_settings
 from users_subgraph.settings.rate_limits import rate_limit_settings
 from users_subgraph.settings.token_signing import token_signing_settings
 
@@ -20,7 +22,7 @@ _shared = subgraph_settings(
     base_dir=BASE_DIR,
     local_apps=["accounts"],
     # simplejwt also needs djangorestframework installed, but not as an app: no DRF view is used.
-    extra_apps=["rest_framework_simplejwt.token_blacklist"],
+    extra_apps=["rest_framework_simplejwt.token_blacklist", *TASKS_APPS],
     env=_env,
 )
 globals().update(_shared)
@@ -34,5 +36,7 @@ globals().update(
 )
 globals().update(rate_limit_settings(_env))
 globals().update(password_settings(_env))
+globals().update(tasks_settings(_env))
+globals().update(posts_service_settings(_env, debug=_shared["DEBUG"]))
 
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,7 @@ PRODUCTION_BASICS = {
     "ROUTER_SHARED_SECRET": "a-router-secret",
     "ALLOWED_HOSTS": "users.example.com",
     "CORS_ALLOWED_ORIGINS": "https://app.example.com",
+    "POSTS_INTERNAL_URL": "http://posts:8000",
 }
 
 
@@ -40,8 +41,15 @@ def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
         ({}, "SECRET_KEY"),
         (PRODUCTION_BASICS, "JWT_PRIVATE_KEY"),
         ({**PRODUCTION_BASICS, "JWT_ALGORITHM": "HS256"}, "JWT_SECRET_KEY"),
+        (
+            {
+                **{name: value for name, value in PRODUCTION_BASICS.items() if "POSTS" not in name},
+                "JWT_PRIVATE_KEY": generate_private_key_pem(),
+            },
+            "POSTS_INTERNAL_URL",
+        ),
     ],
-    ids=["django secret", "RS256 private key", "HS256 secret"],
+    ids=["django secret", "RS256 private key", "HS256 secret", "posts service URL"],
 )
 def test_a_missing_secret_stops_start_up_naming_it(environment, missing) -> None:
     result = import_settings(**environment)
