@@ -7,6 +7,7 @@ is enough for two POSTs.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -48,6 +49,13 @@ def _post(path: str, *, timeout: float) -> dict:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return json.loads(response.read())
-    except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as error:
-        # URLError covers HTTPError (a 4xx or 5xx answer); ValueError a body that is not JSON.
+    except (
+        urllib.error.URLError,
+        http.client.HTTPException,
+        TimeoutError,
+        ConnectionError,
+        ValueError,
+    ) as error:
+        # URLError covers HTTPError (a 4xx or 5xx answer); HTTPException an answer cut short (posts
+        # stopped mid-request); ValueError a body that is not JSON.
         raise PostsServiceUnavailable(f"POST {path}: {error}") from error
