@@ -29,7 +29,6 @@ from accounts import posts_client
 from accounts import rate_limits as account_limits
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, EMAIL_MAX_LENGTH, User
 from accounts.selectors import user_get, user_get_by_email
-from accounts.tasks import posts_of_deleted_user_purge
 from accounts.tokens import UserRefreshToken
 from accounts.validators import PASSWORD_MAX_LENGTH
 from subgraph_kit import rate_limits
@@ -209,9 +208,10 @@ def user_delete(*, user_id: uuid.UUID, password: str, client_address: str) -> No
     from the posts service in the background.
 
     One transaction deletes the user, revokes every refresh token, and queues the purge of the
-    posts (accounts.tasks): all of it commits, or none. Then, best effort, posts is told at once,
-    so no query returns the posts from the moment this returns; if posts does not answer, the
-    purge task records it as soon as posts is back (docs/security.md, "Account deletion").
+    posts (accounts.signals, accounts.tasks): all of it commits, or none. Then, best effort,
+    posts is told at once, so no query returns the posts from the moment this returns; if posts
+    does not answer, the purge task tells it as soon as posts is back (docs/security.md,
+    "Deleting an account").
 
     A wrong password is BAD_USER_INPUT and counts as a failed login, as for a password change.
     Repeated after success, the user no longer exists: UNAUTHENTICATED, nothing changes.
@@ -238,8 +238,8 @@ def _user_delete(*, user_id: uuid.UUID, password: str) -> None:
         raise BadUserInput(WRONG_PASSWORD_MESSAGE)
     _revoke_all_refresh_tokens(user)
     # The recorded refresh tokens stay (their user becomes null), so revoked ones stay revoked.
+    # Deleting queues the purge of the posts, in this transaction (accounts.signals).
     user.delete()
-    posts_of_deleted_user_purge.enqueue(user_id=str(user_id))
 
 
 def token_pair_issue(*, user: User) -> TokenPair:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks_db.models import DBTaskResult
 
-from accounts import services
+from accounts import signals
 from accounts.models import User
 from accounts.services import WRONG_PASSWORD_MESSAGE, token_pair_issue
 from accounts.tests.conftest import PASSWORD
@@ -115,7 +115,7 @@ def test_when_the_purge_cannot_be_queued_the_account_is_not_deleted(
         def enqueue(self, **kwargs: object) -> None:
             raise RuntimeError("the task table is gone")
 
-    monkeypatch.setattr(services, "posts_of_deleted_user_purge", UnqueueableTask())
+    monkeypatch.setattr(signals, "posts_of_deleted_user_purge", UnqueueableTask())
 
     body = delete_account(graphql, tokens.access)
 
@@ -131,3 +131,14 @@ def test_an_inactive_account_is_refused(graphql, user, tokens, posts_service) ->
 
     assert error_codes(delete_account(graphql, tokens.access)) == ["UNAUTHENTICATED"]
     assert User.objects.filter(id=user.id).exists()
+
+
+def test_any_deletion_of_users_queues_the_purge_of_their_posts(create_user) -> None:
+    # The admin's "delete" and a shell's queryset delete too, not only deleteAccount.
+    users = [create_user(email=f"user{number}@example.com") for number in range(2)]
+
+    User.objects.filter(id__in=[user.id for user in users]).delete()
+
+    assert sorted(purge["kwargs"]["user_id"] for purge in queued_purges()) == sorted(
+        str(user.id) for user in users
+    )
