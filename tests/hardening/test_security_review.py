@@ -62,6 +62,7 @@ def production_environment(service: str) -> dict[str, str]:
     }
     if service == "users":
         environment["JWT_PRIVATE_KEY"] = generate_private_key_pem()
+        environment["POSTS_INTERNAL_URL"] = "http://posts.internal:8000"
     else:
         environment["JWT_JWKS_URL"] = "http://users.internal:8000/.well-known/jwks.json"
     return environment
