@@ -98,7 +98,7 @@ test-router: $(ROUTER_INSTALLED) ## The router's modules and plugins (router/**/
 
 .PHONY: test-e2e
 test-e2e: install ## The whole stack through the router, as real processes over HTTP
-	$(PYTEST) -q tests/e2e tests/schema_contract tests/observability tests/development
+	$(PYTEST) -q tests/e2e tests/account_deletion tests/schema_contract tests/observability tests/development
 
 .PHONY: test-hardening
 test-hardening: install ## Router limits, CSRF, fuzzing, hostile input, races and faults on the real stack

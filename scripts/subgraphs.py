@@ -47,6 +47,17 @@ class Subgraph:
     settings_module: str
     asgi_app: str
     issues_tokens: bool
+    runs_task_worker: bool = False
+
+    @property
+    def worker_name(self) -> str:
+        """The name of its task worker's process (`manage.py task_worker`)."""
+        return f"{self.name}-worker"
+
+    @property
+    def internal_url_variable(self) -> str:
+        """Where the other subgraphs read this one's base URL from (calls that skip the router)."""
+        return f"{self.name.upper()}_INTERNAL_URL"
 
     def port_in(self, environ: Mapping[str, str]) -> int:
         return port_from(environ, self.port_variable, self.port)
@@ -93,6 +104,13 @@ class Manifest:
             "JWT_JWKS_URL": jwks_url(ports[self.token_issuer.name]),
         }
 
+    def internal_environment(self, ports: Mapping[str, int]) -> dict[str, str]:
+        """What the subgraphs need to call each other directly: every subgraph's base URL."""
+        return {
+            subgraph.internal_url_variable: local_url(ports[subgraph.name])
+            for subgraph in self.subgraphs
+        }
+
     def composition_environment(self) -> dict[str, str]:
         """What router/supergraph.mjs composes: each subgraph's name and the URL baked into the
         supergraph (its default local port)."""
@@ -104,6 +122,11 @@ class Manifest:
 
 def jwks_url(issuer_port: int) -> str:
     return f"{local_url(issuer_port)}/.well-known/jwks.json"
+
+
+def task_worker_command(python: str = sys.executable) -> list[str]:
+    """How a subgraph's task worker starts, from the subgraph's folder (subgraph_kit's command)."""
+    return [python, "manage.py", "task_worker", "--no-reload"]
 
 
 def router_command() -> list[str]:

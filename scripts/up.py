@@ -2,13 +2,14 @@
 
     python -m scripts.up        (from the repository root, with the virtualenv's Python)
 
-Each process's output is prefixed with its name; Ctrl-C, or any process exiting, stops them all
-(honcho's process manager). The ports come from the manifest's variables (ROUTER_PORT,
-USERS_PORT, POSTS_PORT; defaults 4000, 4001, 4002), and the router's subgraph URLs and JWKS URL
-are derived from them, whatever the environment says, so that the processes always find each
-other. The development file (.env.development, written by scripts/dev_env.py; ENV_FILE names
-another, as for the subgraphs' settings) completes the environment of every process; real
-environment variables win.
+A subgraph with background tasks (`runs_task_worker` in the manifest) also gets its worker
+process, `<name>-worker`. Each process's output is prefixed with its name; Ctrl-C, or any process
+exiting, stops them all (honcho's process manager). The ports come from the manifest's variables
+(ROUTER_PORT, USERS_PORT, POSTS_PORT; defaults 4000, 4001, 4002), and the router's subgraph URLs,
+the JWKS URL and the subgraphs' <NAME>_INTERNAL_URL are derived from them, whatever the
+environment says, so that the processes always find each other. The development file
+(.env.development, written by scripts/dev_env.py; ENV_FILE names another, as for the subgraphs'
+settings) completes the environment of every process; real environment variables win.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from honcho.environ import parse as parse_dotenv
 from honcho.manager import Manager
 from honcho.printer import Printer
 
-from scripts.subgraphs import LOCAL_HOST, REPO_ROOT, Manifest, load, router_command, router_path
+from scripts.subgraphs import (
+    LOCAL_HOST,
+    REPO_ROOT,
+    Manifest,
+    load,
+    router_command,
+    router_path,
+    task_worker_command,
+)
 
 DEV_ENV_FILE = REPO_ROOT / ".env.development"
 
@@ -57,6 +66,8 @@ def processes(
         # The router's subgraph URLs, and the issuer's JWKS URL, which every verifier without
         # JWT_PUBLIC_KEY (the router, the other subgraphs) fetches keys from.
         **manifest.router_environment(ports),
+        # Each subgraph's base URL, for the calls between subgraphs that skip the router.
+        **manifest.internal_environment(ports),
     }
     subgraphs = [
         Process(
@@ -72,6 +83,16 @@ def processes(
             env={**base_env, **derived, "DJANGO_SETTINGS_MODULE": subgraph.settings_module},
         )
         for subgraph in manifest.subgraphs
+    ]
+    workers = [
+        Process(
+            name=subgraph.worker_name,
+            command=task_worker_command(python),
+            cwd=subgraph.folder,
+            env={**base_env, **derived, "DJANGO_SETTINGS_MODULE": subgraph.settings_module},
+        )
+        for subgraph in manifest.subgraphs
+        if subgraph.runs_task_worker
     ]
     router = Process(
         name="router",
@@ -91,7 +112,7 @@ def processes(
         cwd=REPO_ROOT,
         env={"ROUTER_HOST": LOCAL_HOST, **base_env, **derived},
     )
-    return [*subgraphs, router, ready]
+    return [*subgraphs, *workers, router, ready]
 
 
 def main() -> int:

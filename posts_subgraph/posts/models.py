@@ -1,10 +1,12 @@
-"""The post model: owned by a user of the users service, referenced by id only."""
+"""The post model: owned by a user of the users service, referenced by id only; and the
+tombstones of users the users service has deleted, whose posts no query returns."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -13,6 +15,35 @@ from subgraph_kit.models import RateLimitCounterBase
 TITLE_MAX_LENGTH = 100
 # Bounds what one post can store (and what a page of posts weighs); documented in the schema.
 DESCRIPTION_MAX_LENGTH = 10_000
+
+
+class DeletedUser(models.Model):
+    """A user deleted in the users service (deleteAccount): their posts are hidden from every
+    query from the moment this row exists, and deleted in batches (posts.services).
+
+    Kept after the purge: a post the user's still-valid access token created meanwhile stays
+    hidden, and a repeated purge request finds the user already recorded.
+    """
+
+    user_id = models.UUIDField(primary_key=True)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "deleted_user"
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def of_live_authors(self) -> PostQuerySet:
+        """Without the posts of deleted users: an anti-join, in the same query."""
+        return self.exclude(Exists(DeletedUser.objects.filter(user_id=OuterRef("user_id"))))
+
+
+class VisiblePostManager(models.Manager["Post"]):
+    def get_queryset(self) -> PostQuerySet:
+        return PostQuerySet(self.model, using=self._db).of_live_authors()
 
 
 class Post(models.Model):
@@ -24,6 +55,11 @@ class Post(models.Model):
     # Null is "no description" in the API, distinct from an empty string a client sent.
     description = models.TextField(null=True, blank=True)  # noqa: DJ001
     created = models.DateField(auto_now_add=True)
+
+    # The default manager, so every read and write path (GraphQL, admin) skips deleted users'
+    # posts; only their purge (posts.services) reaches them, through `including_deleted_authors`.
+    objects = VisiblePostManager()
+    including_deleted_authors = PostQuerySet.as_manager()
 
     class Meta:
         # `id` breaks ties between equal titles, so pages never repeat or skip a post.

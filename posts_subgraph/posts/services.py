@@ -1,5 +1,6 @@
 """Writes to posts and their rules: titles and descriptions are validated, only a post's owner
-changes it, and each user's creations and updates are rate limited (posts.rate_limits).
+changes it, and each user's creations and updates are rate limited (posts.rate_limits). A user
+the users service has deleted is recorded (a tombstone) and their posts are purged in batches.
 
 Services are synchronous and transactional (Django's async ORM cannot run inside
 `transaction.atomic`); async resolvers call them through `sync_to_async`. An attempt is counted
@@ -14,10 +15,15 @@ from typing import Final, Literal
 
 from django.db import transaction
 
-from posts.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Post
+from posts.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, DeletedUser, Post
 from posts.rate_limits import POST_CREATE_PER_USER, POST_UPDATE_PER_USER
 from subgraph_kit import rate_limits
-from subgraph_kit.errors import BadUserInput, NotFound
+from subgraph_kit.errors import BadUserInput, NotFound, Unauthenticated
+
+# Rows deleted per transaction by a purge: short transactions (no long lock, no huge rollback),
+# and a purge interrupted by a crash keeps every batch it committed.
+PURGE_BATCH_SIZE = 500
+DELETED_USER_MESSAGE = "The account of this access token has been deleted"
 
 
 class _Unchanged(enum.Enum):
@@ -47,7 +53,11 @@ def clean_description(description: str | None) -> str | None:
 
 
 def post_create(*, user_id: uuid.UUID, title: str, description: str | None = None) -> Post:
+    """A new post of `user_id`; refused when the users service has deleted the account, whose
+    access tokens stay valid until they expire."""
     with rate_limits.attempt(counted_always=[POST_CREATE_PER_USER.quota(str(user_id))]):
+        if DeletedUser.objects.filter(user_id=user_id).exists():
+            raise Unauthenticated(DELETED_USER_MESSAGE)
         return Post.objects.create(
             user_id=user_id, title=clean_title(title), description=clean_description(description)
         )
@@ -99,3 +109,26 @@ def post_delete(*, post_id: uuid.UUID, user_id: uuid.UUID) -> uuid.UUID:
     if deleted_count == 0:
         raise NotFound("Post not found")
     return post_id
+
+
+def deleted_user_record(*, user_id: uuid.UUID) -> None:
+    """Record that the users service deleted `user_id`: from now on no query returns their posts
+    (posts.models.VisiblePostManager). Recording a user twice changes nothing."""
+    DeletedUser.objects.bulk_create([DeletedUser(user_id=user_id)], ignore_conflicts=True)
+
+
+def deleted_user_posts_purge(*, user_id: uuid.UUID, batch_size: int = PURGE_BATCH_SIZE) -> int:
+    """Record `user_id` as deleted, then delete every post of theirs; the number deleted.
+
+    Each batch is its own transaction: a purge killed half-way keeps what it deleted, and calling
+    it again (the users service's task retries until this answers) deletes the rest. Idempotent:
+    once nothing is left it deletes nothing and returns 0.
+    """
+    deleted_user_record(user_id=user_id)
+    deleted_total = 0
+    owned = Post.including_deleted_authors.filter(user_id=user_id)
+    while batch_ids := list(owned.values_list("id", flat=True)[:batch_size]):
+        with transaction.atomic():
+            deleted_count, _ = Post.including_deleted_authors.filter(id__in=batch_ids).delete()
+        deleted_total += deleted_count
+    return deleted_total

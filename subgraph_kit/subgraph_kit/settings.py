@@ -411,20 +411,26 @@ def email_settings(env: environ.Env, *, debug: bool) -> dict[str, Any]:
     }
 
 
-def tasks_settings(env: environ.Env) -> dict[str, Any]:
-    """Background tasks (django-tasks) in the service's own database (django-tasks-db).
+# The apps of background tasks: the backport of Django 6's tasks framework and its database
+# backend (its queue is a table of the service's own database).
+TASKS_APPS = ["django_tasks", "django_tasks_db"]
 
-    A task enqueued inside a transaction is a row written by that transaction: it exists only if
-    the transaction commits. `manage.py db_worker` runs the tasks; the app
-    (`django_tasks_db`, in INSTALLED_APPS) brings the table and its migrations.
+
+def tasks_settings(env: environ.Env) -> dict[str, Any]:
+    """Background tasks through django-tasks' database backend (add TASKS_APPS to the apps).
+
+    A task is a row of the service's own database, written by `enqueue` in the caller's
+    transaction: it is queued if and only if the writes around it commit. `manage.py task_worker`
+    runs them (subgraph_kit.tasks). A task still running after TASK_ABANDONED_AFTER_SECONDS is
+    taken for one whose worker died (killed, machine lost) and is queued again: longer than any
+    task runs, so tasks must be idempotent.
     """
+    abandoned_after = env.float("TASK_ABANDONED_AFTER_SECONDS", default=300.0)
+    if abandoned_after <= 0:
+        raise ImproperlyConfigured("TASK_ABANDONED_AFTER_SECONDS must be above zero")
     return {
-        "TASKS": {
-            "default": {
-                "BACKEND": "django_tasks_db.DatabaseBackend",
-                "QUEUES": ["default"],
-            }
-        }
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        "TASK_ABANDONED_AFTER_SECONDS": abandoned_after,
     }
 
 

@@ -4,7 +4,7 @@ import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from subgraph_kit.settings import subgraph_settings
+from subgraph_kit.settings import subgraph_settings, tasks_settings
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
@@ -143,3 +143,28 @@ def test_a_verifier_without_its_key_stops_with_the_variable_name(monkeypatch, va
 )
 def test_a_verifier_with_its_key_or_in_debug_starts(monkeypatch, variables):
     assert verifier_settings_with(monkeypatch, variables)["JWT_VERIFICATION"]
+
+
+def tasks_environment(**variables: str) -> environ.Env:
+    env = environ.Env()
+    env.ENVIRON = variables
+    return env
+
+
+def test_tasks_use_the_database_backend_and_requeue_after_five_minutes_by_default():
+    tasks = tasks_settings(tasks_environment())
+
+    assert tasks["TASKS"] == {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert tasks["TASK_ABANDONED_AFTER_SECONDS"] == 300.0
+    assert (
+        tasks_settings(tasks_environment(TASK_ABANDONED_AFTER_SECONDS="30"))[
+            "TASK_ABANDONED_AFTER_SECONDS"
+        ]
+        == 30.0
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_task_abandonment_delay_of_zero_or_less_is_refused_by_name(value):
+    with pytest.raises(ImproperlyConfigured, match="TASK_ABANDONED_AFTER_SECONDS"):
+        tasks_settings(tasks_environment(TASK_ABANDONED_AFTER_SECONDS=value))

@@ -65,11 +65,13 @@ def subgraph_port(service: str) -> str:
 
 
 def test_the_stack_is_the_database_two_subgraphs_their_roles_migrations_and_the_router():
+    # ...and the users task worker (test_the_users_task_worker_runs_the_users_image_and_settings).
     assert set(SERVICES) == {
         "postgres",
         "users",
         "users-db-role",
         "users-migrate",
+        "users-worker",
         "posts",
         "posts-db-role",
         "posts-migrate",
@@ -146,6 +148,24 @@ def test_start_order_database_then_roles_then_migrations_then_subgraphs_then_rou
         }
         assert depends_on(service) == {f"{service}-migrate": "service_completed_successfully"}
     assert depends_on("router") == {"users": "service_healthy", "posts": "service_healthy"}
+
+
+def test_the_users_task_worker_runs_the_users_image_and_settings():
+    worker = SERVICES["users-worker"]
+    assert worker["command"] == ["python", "manage.py", "task_worker", "--no-reload"]
+    assert worker["build"] == SERVICES["users"]["build"]
+    assert worker["image"] == SERVICES["users"]["image"]
+    assert worker["environment"] == SERVICES["users"]["environment"]
+    assert worker["networks"] == ["backend"]
+    assert "ports" not in worker
+    assert depends_on("users-worker") == {"users-migrate": "service_completed_successfully"}
+    assert worker["restart"] == "unless-stopped"
+
+
+def test_users_calls_posts_internal_endpoints_by_service_name():
+    environment = interpolate(SERVICES["users"]["environment"], operator_dotenv())
+    posts = urlsplit(environment["POSTS_INTERNAL_URL"])
+    assert (posts.hostname, str(posts.port), posts.path) == ("posts", subgraph_port("posts"), "")
 
 
 @pytest.mark.parametrize("service", SUBGRAPHS)

@@ -410,3 +410,44 @@ def parsed_or_none(line: str) -> Any:
         return json.loads(line)
     except ValueError:
         return None
+
+
+def test_the_users_task_worker_reaches_posts_with_the_compose_wiring(subgraphs):
+    # compose's users-worker: the users image and environment, `task_worker` instead of uvicorn.
+    # A queued purge reaches posts' internal endpoint with the router secret; posts records it.
+    users, posts = subgraphs["users"], subgraphs["posts"]
+    workdir = users.dockerfile.repo_path(users.dockerfile.workdir)
+    environment = {**users.environment, "POSTS_INTERNAL_URL": posts.url}
+    deleted_user_id = uuid.uuid4()
+    replay(
+        [
+            "python",
+            "manage.py",
+            "shell",
+            "-c",
+            "from accounts.tasks import posts_of_deleted_user_purge as purge; "
+            f"purge.enqueue(user_id='{deleted_user_id}')",
+        ],
+        cwd=workdir,
+        env=environment,
+    )
+
+    worker_command = compose()["services"]["users-worker"]["command"]
+    replay([*worker_command, "--batch", "--no-startup-delay"], cwd=workdir, env=environment)
+
+    recorded = subprocess.run(
+        [
+            "python",
+            "manage.py",
+            "shell",
+            "-c",
+            "from posts.models import DeletedUser; "
+            f"print(DeletedUser.objects.filter(user_id='{deleted_user_id}').exists())",
+        ],
+        cwd=posts.dockerfile.repo_path(posts.dockerfile.workdir),
+        env=posts.environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert recorded.stdout.splitlines()[-1] == "True"

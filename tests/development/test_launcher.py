@@ -29,7 +29,7 @@ def port_argument(process: Process) -> str:
 
 def test_default_ports_are_the_manifests(no_dev_file: dict[str, str]) -> None:
     planned = by_name(processes(load(), no_dev_file))
-    assert list(planned) == ["users", "posts", "router", "ready"]
+    assert list(planned) == ["users", "posts", "users-worker", "router", "ready"]
     assert port_argument(planned["users"]) == "4001"
     assert port_argument(planned["posts"]) == "4002"
     router_env = planned["router"].env
@@ -37,6 +37,13 @@ def test_default_ports_are_the_manifests(no_dev_file: dict[str, str]) -> None:
     assert router_env["USERS_SUBGRAPH_URL"] == "http://127.0.0.1:4001/graphql"
     assert router_env["POSTS_SUBGRAPH_URL"] == "http://127.0.0.1:4002/graphql"
     assert router_env["ROUTER_DEVELOPMENT"] == "true"
+    worker = planned["users-worker"]
+    assert worker.command[1:] == ["manage.py", "task_worker", "--no-reload"]
+    assert worker.cwd.name == "users_subgraph"
+    assert worker.env["DJANGO_SETTINGS_MODULE"] == "users_subgraph.settings"
+    # users' deleteAccount and its worker call posts' internal endpoints directly.
+    for name in ("users", "users-worker"):
+        assert planned[name].env["POSTS_INTERNAL_URL"] == "http://127.0.0.1:4002"
 
 
 def test_one_variable_moves_each_port_and_every_url_follows(no_dev_file: dict[str, str]) -> None:
@@ -57,6 +64,7 @@ def test_one_variable_moves_each_port_and_every_url_follows(no_dev_file: dict[st
         assert process.env["POSTS_SUBGRAPH_URL"] == "http://127.0.0.1:5102/graphql"
         # posts (without JWT_PUBLIC_KEY) and the router fetch the users keys here.
         assert process.env["JWT_JWKS_URL"] == "http://127.0.0.1:5101/.well-known/jwks.json"
+        assert process.env["POSTS_INTERNAL_URL"] == "http://127.0.0.1:5102"
     assert readiness_checks(load(), planned["ready"].env) == {
         "users": "http://127.0.0.1:5101/readyz",
         "posts": "http://127.0.0.1:5102/readyz",

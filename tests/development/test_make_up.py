@@ -52,6 +52,13 @@ def test_make_up_serves_on_the_ports_its_variables_name(tmp_path: Path) -> None:
         # One throwaway file instead of the developer's databases: only readiness is checked.
         "DATABASE_URL": f"sqlite:///{tmp_path / 'readiness.sqlite3'}",
     }
+    # `make up` migrates before it starts the processes; the users worker reads its task table.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=REPO_ROOT / "users_subgraph",
+        env=env,
+        check=True,
+    )
     log = tmp_path / "launcher.log"
     with log.open("wb") as output:
         launcher = subprocess.Popen(

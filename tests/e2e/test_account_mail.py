@@ -1,6 +1,7 @@
 """Account mail through the router, as a frontend and its user live it: the verification link
 of a signup, a forgotten password reset through the mailed link. The users service mails
-through the harness's SMTP server; its worker (`manage.py db_worker`) sends the queued mail."""
+through the harness's SMTP server; its task worker (`manage.py task_worker`, running beside it)
+sends the queued mail."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ def test_a_signup_verifies_its_address_through_the_mailed_link(stack: Stack) -> 
     email = f"verify-{uuid.uuid4().hex[:8]}@example.com"
     assert signup(stack, email)["user"]["isVerified"] is False
 
-    stack.run_users_tasks()
     message = stack.mail.wait_for(email, "Confirm your email address")
     token = link_token(message, path="/verify-email")
 
@@ -36,7 +36,6 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(stack: Stack) -> 
     answers = [
         call(stack, "RequestPasswordReset", {"email": address}) for address in (email, unknown)
     ]
-    stack.run_users_tasks()
 
     assert answers == [{"data": {"requestPasswordReset": True}}] * 2
     token = link_token(stack.mail.wait_for(email, "Reset your password"), path="/reset-password")

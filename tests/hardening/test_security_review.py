@@ -66,6 +66,7 @@ def production_environment(service: str) -> dict[str, str]:
         environment["EMAIL_HOST"] = "smtp.example.com"
         environment["DEFAULT_FROM_EMAIL"] = "accounts@example.com"
         environment["FRONTEND_BASE_URL"] = "https://app.example.com"
+        environment["POSTS_INTERNAL_URL"] = "http://posts.internal:8000"
     else:
         environment["JWT_JWKS_URL"] = "http://users.internal:8000/.well-known/jwks.json"
     return environment

@@ -1,8 +1,9 @@
 """Starts the whole stack as real processes on free loopback ports with fresh databases.
 
 The processes are the ones subgraphs.toml lists (scripts/subgraphs.py reads it): the subgraphs
-run on uvicorn with production settings (DEBUG off, every secret set), the router is the real Hive
-Gateway reading schema/supergraph.graphql. Databases are fresh PostgreSQL databases when
+run on uvicorn with production settings (DEBUG off, every secret set), each subgraph with tasks
+has its task worker (`<name>-worker`), the router is the real Hive Gateway reading
+schema/supergraph.graphql. Databases are fresh PostgreSQL databases when
 DATABASE_URL points at a PostgreSQL server, fresh SQLite files otherwise. The users service
 mails through a real SMTP server of the harness (tests.support.mail), whose messages tests read.
 """
@@ -26,7 +27,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from scripts.subgraphs import REPO_ROOT, Subgraph, jwks_url, load, router_command, router_path
+from scripts.subgraphs import (
+    REPO_ROOT,
+    Subgraph,
+    jwks_url,
+    load,
+    router_command,
+    router_path,
+    task_worker_command,
+)
 from subgraph_kit.keys import generate_private_key_pem
 from tests.support.mail import MailSink
 
@@ -78,7 +87,8 @@ class ServiceProcess:
     command: list[str]
     cwd: Path
     env: dict[str, str]
-    health_url: str
+    # None: a process that serves nothing (a task worker); running is all it can show.
+    health_url: str | None
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
 
@@ -100,11 +110,19 @@ class ServiceProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no clean-up, no graceful shutdown."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
     def wait_until_healthy(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
+            if self.health_url is None:
+                return
             try:
                 if httpx.get(self.health_url, timeout=2).status_code == 200:
                     return
@@ -222,6 +240,8 @@ class Stack:
         }
         if subgraph.issues_tokens:
             env["JWT_PRIVATE_KEY"] = self.private_key
+        # Each subgraph's base URL, for the calls between subgraphs that skip the router.
+        env.update(self.manifest.internal_environment(self.ports))
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
             cwd=subgraph.folder,
@@ -248,10 +268,25 @@ class Stack:
             log_path=self.work_dir / f"{name}.log",
         )
 
+    def _task_worker(self, subgraph: Subgraph) -> ServiceProcess:
+        """The subgraph's task worker, on the subgraph's database and settings."""
+        served = self.services[subgraph.name]
+        return ServiceProcess(
+            name=subgraph.worker_name,
+            # --interval: the worker polls its queue this often; quicker than the default 1 s.
+            command=[*task_worker_command(), "--interval", "0.2"],
+            cwd=served.cwd,
+            env=served.env,
+            health_url=None,
+            log_path=self.work_dir / f"{subgraph.worker_name}.log",
+        )
+
     def start(self) -> None:
         self.mail.start()
         for subgraph in self.manifest.subgraphs:
             self.services[subgraph.name] = self._subgraph(subgraph)
+            if subgraph.runs_task_worker:
+                self.services[subgraph.worker_name] = self._task_worker(subgraph)
         self.services["router"] = self._router("router", self.ports["router"], {})
         for service in self.services.values():
             service.start()
@@ -300,24 +335,23 @@ class Stack:
             capture_output=True,
         )
 
-    def run_users_tasks(self) -> None:
-        """Run the users service's queued tasks (its mail) to the end: `manage.py db_worker
-        --batch`, the worker's one-shot mode, against the running service's database."""
-        users = self.services["users"]
-        subprocess.run(
-            [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
-            cwd=users.cwd,
-            env=users.env,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-
     def stop(self) -> None:
         for service in self.services.values():
             service.stop()
         self.mail.stop()
         self.databases.drop_all()
+
+    def manage(self, service: str, *arguments: str) -> str:
+        """`manage.py <arguments>` against a running subgraph's database; its standard output."""
+        served = self.services[service]
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=served.cwd,
+            env=served.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     def subgraph_requests(self) -> int:
         """GraphQL requests the subgraphs have received so far, from uvicorn's access log (a line

@@ -1,17 +1,18 @@
 """Business rules of accounts: signing up, logging in, verifying email addresses, changing and
-resetting passwords, and issuing, rotating and revoking tokens.
+resetting passwords, deleting an account, and issuing, rotating and revoking tokens.
 
 Synchronous on purpose: each service is one transaction. Async resolvers call them through
 `sync_to_async`. Every expected failure is a kit ClientError the client receives as it is.
 
-Signup, login (and the current-password check of a password change) and refresh are rate
-limited (accounts.rate_limits) before their transaction starts: a counted attempt must stay
+Signup, login (and the password check of a password change or an account deletion) and refresh
+are rate limited (accounts.rate_limits) before their transaction starts: a counted attempt must stay
 counted when the attempt fails and its transaction is rolled back. So are the requests for a
 verification or password reset message, which only enqueue the message (accounts.tasks).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts import posts_client
 from accounts import rate_limits as account_limits
 from accounts import tasks
 from accounts.errors import EmailNotVerified
@@ -51,6 +53,10 @@ SIGNUP_VERIFICATION_REQUIRED_MESSAGE = (
 )
 INVALID_VERIFICATION_TOKEN_MESSAGE = "This verification link is invalid, used or expired"  # noqa: S105
 INVALID_PASSWORD_RESET_TOKEN_MESSAGE = "This password reset link is invalid, used or expired"  # noqa: S105 (a message)
+WRONG_PASSWORD_MESSAGE = "The password is not correct"  # noqa: S105 (a message)
+GONE_USER_MESSAGE = "The user of this access token no longer exists or is inactive"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +318,45 @@ def _link_token_user(token: str) -> User | None:
     finds it spent."""
     user_id = link_token_user_id(token)
     return _locked_user(user_id) if user_id is not None else None
+
+
+def user_delete(*, user_id: uuid.UUID, password: str, client_address: str) -> None:
+    """Delete the account, knowing its password; its posts disappear at once and are deleted
+    from the posts service in the background.
+
+    One transaction deletes the user, revokes every refresh token, and queues the purge of the
+    posts (accounts.signals, accounts.tasks): all of it commits, or none. Then, best effort,
+    posts is told at once, so no query returns the posts from the moment this returns; if posts
+    does not answer, the purge task tells it as soon as posts is back (docs/security.md,
+    "Deleting an account").
+
+    A wrong password is BAD_USER_INPUT and counts as a failed login, as for a password change.
+    Repeated after success, the user no longer exists: UNAUTHENTICATED, nothing changes.
+    """
+    user = user_get(user_id=user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated(GONE_USER_MESSAGE)
+    with _password_attempt(email=user.email, client_address=client_address):
+        _user_delete(user_id=user_id, password=password)
+    try:
+        posts_client.deleted_user_record(user_id=user_id)
+    except posts_client.PostsServiceUnavailable as error:
+        logger.warning(
+            "Posts not told of deleted user %s yet (the purge task will): %s", user_id, error
+        )
+
+
+@transaction.atomic
+def _user_delete(*, user_id: uuid.UUID, password: str) -> None:
+    user = _locked_user(user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated(GONE_USER_MESSAGE)
+    if len(password) > PASSWORD_MAX_LENGTH or not user.check_password(password):
+        raise BadUserInput(WRONG_PASSWORD_MESSAGE)
+    _revoke_all_refresh_tokens(user)
+    # The recorded refresh tokens stay (their user becomes null), so revoked ones stay revoked.
+    # Deleting queues the purge of the posts, in this transaction (accounts.signals).
+    user.delete()
 
 
 def token_pair_issue(*, user: User) -> TokenPair:

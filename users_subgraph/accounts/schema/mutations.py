@@ -191,3 +191,20 @@ class Mutation:
             token=token, new_password=new_password
         )
         return _auth_payload(info, authentication)
+
+    @strawberry.mutation(
+        description=(
+            "Delete the viewer's account, given its password. Its posts disappear from every "
+            "query at once and are deleted in the background; every refresh token is revoked. A "
+            "wrong password is BAD_USER_INPUT and counts as a failed login (see `login`). "
+            "Repeated after success: UNAUTHENTICATED, the account no longer exists."
+        )
+    )
+    async def delete_account(self, info: UsersInfo, password: str) -> bool:
+        viewer = await info.context.require_viewer()
+        await sync_to_async(services.user_delete)(
+            user_id=viewer.user_id,
+            password=password,
+            client_address=client_address(info.context.request),
+        )
+        return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.services import TokenPair, token_pair_issue
+from accounts.tests.posts_service import FakePostsService, serve
 from subgraph_kit.settings import parse_rate
 from subgraph_kit.testing import execute_graphql
 
@@ -165,3 +166,24 @@ def run_all_concurrently(tasks: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+@pytest.fixture
+def posts_service(settings: Any) -> Iterator[FakePostsService]:
+    """The posts service's internal endpoints, as a real local server (POSTS_INTERNAL_URL)."""
+    posts = FakePostsService()
+    server = serve(posts)
+    settings.POSTS_INTERNAL_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    yield posts
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def posts_service_down(settings: Any) -> None:
+    """No posts service: POSTS_INTERNAL_URL points at a port nothing listens on."""
+    closed = serve(FakePostsService())
+    port = closed.server_address[1]
+    closed.shutdown()
+    closed.server_close()
+    settings.POSTS_INTERNAL_URL = f"http://127.0.0.1:{port}"

@@ -92,3 +92,9 @@ mutation ResetPassword($token: String!, $newPassword: String!) {
   }
 }
 """
+
+DELETE_ACCOUNT = """
+mutation DeleteAccount($password: String!) {
+  deleteAccount(password: $password)
+}
+"""

@@ -3,12 +3,14 @@
 What the subgraphs share (core, apps, database, static files, CORS, logging) comes from
 `subgraph_kit.settings`; this module adds the user model, password hashing and rules, token
 signing, the rate limits of the authentication mutations, account mail (verification policy,
-links) and the background tasks that send it.
+links), and background tasks (the mail, and the purge of a deleted account's posts through the
+posts service's internal endpoints).
 """
 
 from pathlib import Path
 
 from subgraph_kit.settings import (
+    TASKS_APPS,
     email_settings,
     load_environment,
     subgraph_settings,
@@ -16,6 +18,7 @@ from subgraph_kit.settings import (
 )
 from users_subgraph.settings.email import account_email_settings
 from users_subgraph.settings.passwords import password_settings
+from users_subgraph.settings.posts_service import posts_service_settings
 from users_subgraph.settings.rate_limits import rate_limit_settings
 from users_subgraph.settings.token_signing import token_signing_settings
 
@@ -27,8 +30,7 @@ _shared = subgraph_settings(
     base_dir=BASE_DIR,
     local_apps=["accounts"],
     # simplejwt also needs djangorestframework installed, but not as an app: no DRF view is used.
-    # django_tasks_db: the queue of account mail (tasks_settings), run by `manage.py db_worker`.
-    extra_apps=["rest_framework_simplejwt.token_blacklist", "django_tasks", "django_tasks_db"],
+    extra_apps=["rest_framework_simplejwt.token_blacklist", *TASKS_APPS],
     env=_env,
 )
 globals().update(_shared)
@@ -45,5 +47,6 @@ globals().update(password_settings(_env))
 globals().update(email_settings(_env, debug=_shared["DEBUG"]))
 globals().update(account_email_settings(_env, debug=_shared["DEBUG"]))
 globals().update(tasks_settings(_env))
+globals().update(posts_service_settings(_env, debug=_shared["DEBUG"]))
 
 AUTH_USER_MODEL = "accounts.User"

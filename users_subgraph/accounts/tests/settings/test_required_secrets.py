@@ -19,6 +19,7 @@ PRODUCTION_BASICS = {
     "ROUTER_SHARED_SECRET": "a-router-secret",
     "ALLOWED_HOSTS": "users.example.com",
     "CORS_ALLOWED_ORIGINS": "https://app.example.com",
+    "POSTS_INTERNAL_URL": "http://posts:8000",
 }
 # Password reset links always go out: production needs a mail server, a sender and a frontend.
 PRODUCTION_MAIL = {
@@ -58,6 +59,16 @@ def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
         ({**production_environment(), "DEFAULT_FROM_EMAIL": ""}, "DEFAULT_FROM_EMAIL"),
         ({**production_environment(), "FRONTEND_BASE_URL": ""}, "FRONTEND_BASE_URL"),
         ({**PRODUCTION_BASICS, "JWT_ALGORITHM": "HS256"}, "JWT_SECRET_KEY"),
+        (
+            {
+                **{
+                    name: value
+                    for name, value in production_environment().items()
+                    if "POSTS" not in name
+                },
+            },
+            "POSTS_INTERNAL_URL",
+        ),
     ],
     ids=[
         "django secret",
@@ -66,6 +77,7 @@ def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
         "mail sender",
         "links' frontend",
         "HS256 secret",
+        "posts service URL",
     ],
 )
 def test_a_missing_secret_stops_start_up_naming_it(environment, missing) -> None:
