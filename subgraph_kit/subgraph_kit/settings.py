@@ -234,6 +234,15 @@ def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) ->
         options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
         statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
         options["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # Two processes write one SQLite file: the service and its task worker. A transaction
+        # that starts reading and then writes cannot wait for the other's lock (SQLite fails it
+        # at once with "database is locked"); IMMEDIATE takes the write lock at BEGIN, where
+        # SQLite does wait, up to `timeout` seconds. WAL lets readers go on while one writes.
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 20)
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     return {"DATABASES": {"default": database}}
 
 

@@ -88,6 +88,14 @@ def test_debug_on_uses_development_defaults(monkeypatch):
     assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(monkeypatch):
+    # The service and its task worker write one file: "database is locked" without these.
+    options = settings_with(monkeypatch, {"DEBUG": "true"})["DATABASES"]["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
+
+
 def test_postgres_uses_the_pool_without_persistent_connections(monkeypatch):
     settings = settings_with(
         monkeypatch, {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@db:5432/posts"}

@@ -375,8 +375,11 @@ def test_postgres_knows_no_subgraph_password():
 
 @pytest.mark.parametrize("service", SUBGRAPHS)
 def test_changing_a_subgraph_s_database_password_recreates_only_that_subgraph(service):
+    # ...and its task worker, where it has one: the same settings, the same database.
+    worker = {f"{service}-worker"} & set(SERVICES)
     assert services_changed_by(f"{service.upper()}_DB_PASSWORD") == {
         f"{service}-db-role",
         f"{service}-migrate",
         service,
+        *worker,
     }

@@ -27,9 +27,8 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import posts_client
+from accounts import posts_client, tasks
 from accounts import rate_limits as account_limits
-from accounts import tasks
 from accounts.errors import EmailNotVerified
 from accounts.link_tokens import (
     email_verification_tokens,
