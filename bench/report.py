@@ -211,7 +211,7 @@ def provisional_reasons(results: dict[str, Any]) -> list[str]:
     wide = wide_spreads(results)
     if wide:
         listed = ", ".join(
-            f"{entry['scenario']} c={entry['concurrency']} ({entry['relative_spread']:.0%})"
+            f"{entry['scenario']} c={entry['concurrency']} ({entry['relative_spread']:.1%})"
             for entry in wide
         )
         reasons.append(
@@ -490,8 +490,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"uvicorn with {settings['workers']} workers. Load: wrk, one connection per user token, "
         f"{settings['warmup_s']:g} s warm-up of each scenario, then {settings['rounds']} rounds "
         f"of {settings['duration_s']:g} s, each round running every scenario once (the reads in "
-        "a rotated order, then the writes). Each figure: the median round, then "
-        "[the lowest-the highest round]. A throughput spread (highest - lowest round) over "
+        "a rotated order, then the writes). Each figure: the median round, then in brackets the "
+        "lowest and the highest round. A throughput spread (highest - lowest round) over "
         f"{WIDE_SPREAD_MAX:.0%} of the median, on any scenario but the writes, marks the run.",
     ]
     reasons = provisional_reasons(results)
@@ -513,8 +513,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"## CPU time per request (ms), c={high}",
         "",
-        "CPU time (user + system) each process group spent during the measured rounds, divided by "
-        "the requests served. `wrk` is the load generator.",
+        "CPU time (user + system) each process group spent during a round, divided by the "
+        "requests served in it: the median round [lowest-highest]. `wrk` is the load generator; "
+        "all servers is each round's sum of the others.",
         "",
         *_cpu_table(scenarios, high),
         "",
@@ -528,7 +529,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         *_floors_table(results["scenarios"], high),
         "",
-        f"## Inside the router (ms per request, its Prometheus metrics, median round), c={low}",
+        f"## Inside the router (ms per request, its Prometheus metrics; each part's median over "
+        f"the rounds), c={low}",
         "",
         *_router_table(scenarios, low),
     ]

@@ -3,6 +3,9 @@ mark, and the floors table."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,7 +137,7 @@ def test_a_wide_throughput_spread_on_a_read_marks_the_run() -> None:
     ]
     (reason,) = report.provisional_reasons(results)
     assert reason.startswith("wide spread")
-    assert "floor-django-view c=16 (44%)" in reason
+    assert "floor-django-view c=16 (44.4%)" in reason
     text = report.markdown(results)
     assert "**Provisional**: wide spread" in text
     assert "| floor-django-view | floor-django | 900 [600-1000] **wide spread** |" in text
@@ -173,3 +176,18 @@ def test_the_floors_table_sits_beside_scenario_2s_subgraph_calls() -> None:
     assert "| 2a | posts | 300 [290-310] |" in floors
     throughput_table = text.split("## Throughput and latency")[1].split("## CPU time")[0]
     assert "| floor |" not in throughput_table
+
+
+def test_every_latest_file_is_the_last_runs(tmp_path: Path) -> None:
+    profiled = steady_results()
+    profiled["profiles"] = {"monolith/monolith": "# monolith profile"}
+    report.write(profiled, tmp_path, dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC))
+    assert (tmp_path / "latest-profile.md").read_text() == "# monolith profile\n"
+    report.write(steady_results(), tmp_path, dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC))
+    assert not (tmp_path / "latest-profile.md").exists()
+    assert (tmp_path / "2026-12-01T1000Z-profile.md").exists()
+    latest = json.loads((tmp_path / "latest.json").read_text())
+    assert latest["date"] == "2026-12-02 10:00 UTC"
+    assert (tmp_path / "latest.md").read_text().startswith("# Benchmark: 2026-12-02 10:00 UTC")
+    assert latest["provisional"] == []
+    assert latest["headline"]["throughput_ratio"]["median"] == pytest.approx(110 / 420)
