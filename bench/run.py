@@ -286,7 +286,7 @@ class Benchmark:
                     measured.setdefault((scenario.key, connections), []).append(record)
                 print(f"c={connections}: round {round_index + 1}/{self.options.rounds} done")
             for scenario in at_level:
-                self._print_level(scenario, connections, measured[(scenario.key, connections)])
+                self._report_level(scenario, connections, measured[(scenario.key, connections)])
         return [
             {
                 "key": scenario.key,
@@ -306,9 +306,11 @@ class Benchmark:
             for scenario in scenarios
         ]
 
-    def _print_level(
+    def _report_level(
         self, scenario: Scenario, connections: int, records: list[dict[str, Any]]
     ) -> None:
+        """Print a scenario's line at one level (median round, throughput spread) and record
+        its failed requests and empty rounds as problems of the run."""
         numbers = rounds.summarize(records)
         throughput = rounds.Spread.from_dict(numbers["spread"]["requests_per_second"])
         errors = f"  ERRORS {numbers['errors']}" if numbers["errors"] else ""
