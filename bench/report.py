@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.rounds import WIDE_SPREAD_MAX, Spread, spread
 from scripts.subgraphs import router_node_dir
 from tests.support.stack import REPO_ROOT
 
@@ -26,6 +27,10 @@ SCALED_P50_RATIO_MAX = 1.25
 # A machine busier than this (1-minute load average per core) before the run is not quiet.
 QUIET_LOAD_PER_CORE = 0.25
 CPU_COLUMNS = ("router", "users", "posts", "monolith", "postgres", "wrk")
+SERVER_GROUPS = tuple(name for name in CPU_COLUMNS if name != "wrk")
+# The process groups a request of scenario 2 and of the baseline reaches.
+FEDERATED_GROUPS = ("router", "users", "posts", "postgres")
+BASELINE_GROUPS = ("monolith", "postgres")
 
 
 def _first_line(command: list[str]) -> str:
@@ -122,28 +127,114 @@ def _get(numbers: dict[str, Any] | None, field: str) -> float | None:
     return numbers[field] if numbers else None
 
 
+def _measured_rounds(numbers: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The rounds that served requests (a round without one has no CPU time per request)."""
+    return [record for record in (numbers or {}).get("rounds", []) if record["requests"]]
+
+
+def cpu_spread(numbers: dict[str, Any] | None, groups: tuple[str, ...]) -> Spread | None:
+    """CPU milliseconds per request of these process groups together: each round's sum, then
+    the median round and the spread."""
+    return spread(
+        [
+            sum(record["cpu_ms_per_request"].get(name) or 0.0 for name in groups)
+            for record in _measured_rounds(numbers)
+        ]
+    )
+
+
 def server_cpu_ms(numbers: dict[str, Any] | None) -> float | None:
     """CPU milliseconds per request of every server process (all but the load generator)."""
-    if not numbers:
-        return None
-    cpu = numbers["cpu_ms_per_request"]
-    return sum(cpu.get(name) or 0.0 for name in CPU_COLUMNS if name != "wrk")
+    server_cpu = cpu_spread(numbers, SERVER_GROUPS)
+    return server_cpu.median if server_cpu else None
+
+
+def throughput_ratio(
+    results: dict[str, Any], numerator: str, denominator: str, connections: int
+) -> Spread | None:
+    """Throughput of one scenario over another's, round by round: the two ran in the same
+    rounds, so each round's ratio compares them under the same load of the machine."""
+    pairs = zip(
+        _measured_rounds(_numbers(results, numerator, connections)),
+        _measured_rounds(_numbers(results, denominator, connections)),
+        strict=False,
+    )
+    return spread(
+        [
+            top["requests_per_second"] / bottom["requests_per_second"]
+            for top, bottom in pairs
+            if bottom["requests_per_second"]
+        ]
+    )
+
+
+def _spread_of(numbers: dict[str, Any], figure: str, group: str | None = None) -> Spread | None:
+    spreads = numbers.get("spread") or {}
+    data = spreads.get(figure) if group is None else spreads.get(figure, {}).get(group)
+    return Spread.from_dict(data) if data else None
+
+
+def wide_spreads(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every compared scenario (all but the writes) whose throughput varied between rounds by
+    more than WIDE_SPREAD_MAX of its median, at any concurrency, scaled runs included."""
+    sources = [("", results)]
+    if "scaled" in results:
+        sources.append((f" ({results['scaled']['scale']}x rows)", results["scaled"]))
+    wide = []
+    for suffix, source in sources:
+        for scenario in source.get("scenarios", []):
+            if scenario.get("writes"):
+                continue
+            for level, numbers in scenario["concurrency"].items():
+                throughput = _spread_of(numbers, "requests_per_second")
+                if throughput is not None and throughput.is_wide():
+                    wide.append(
+                        {
+                            "scenario": scenario["label"] + suffix,
+                            "concurrency": int(level),
+                            "relative_spread": throughput.relative,
+                        }
+                    )
+    return wide
+
+
+def provisional_reasons(results: dict[str, Any]) -> list[str]:
+    """Why a run's figures are not to be trusted as they stand; empty for a run that is."""
+    settings, machine = results["settings"], results["machine"]
+    reasons = ["quick run"] if settings["quick"] else []
+    if settings.get("only"):
+        reasons.append(f"some scenarios only (--only {settings['only']})")
+    if not machine["quiet"]:
+        reasons.append(f"busy machine (load average {machine['load_average_before'][0]} at start)")
+    if settings["rounds"] < 2:
+        reasons.append("one round: no spread measured")
+    wide = wide_spreads(results)
+    if wide:
+        listed = ", ".join(
+            f"{entry['scenario']} c={entry['concurrency']} ({entry['relative_spread']:.1%})"
+            for entry in wide
+        )
+        reasons.append(
+            f"wide spread: throughput varied between rounds by more than {WIDE_SPREAD_MAX:.0%} "
+            f"of its median for {listed}"
+        )
+    return reasons
 
 
 def targets(results: dict[str, Any]) -> list[Target]:
     """Each target of the issue: the value measured, its limit, and whether it is met."""
     levels = results["settings"]["concurrency"]
     low, high = min(levels), max(levels)
-    rps = "requests_per_second"
-    router2 = _get(_numbers(results, "my-posts-router", high), rps)
+    ratio = throughput_ratio(results, "my-posts-router", "monolith", high)
     checked = [
         Target(
             "Scenario 2 throughput vs the baseline view",
-            _ratio(router2, _get(_numbers(results, "monolith", high), rps)),
+            ratio.median if ratio else None,
             BASELINE_THROUGHPUT_RATIO_MIN,
             "x",
             at_most=False,
-            how=f"req/s of scenario 2 / req/s of the monolith, c={high}",
+            how=f"req/s of scenario 2 / req/s of the monolith in the same round, median round, "
+            f"c={high}",
         ),
     ]
     me_router = _get(_numbers(results, "me-router", low), "p50_ms")
@@ -220,6 +311,23 @@ def _verdict(met: bool | None) -> str:
     return {True: "met", False: "**not met**", None: "not measured"}[met]
 
 
+def _figure(value: float | None, figure_spread: Spread | None, digits: int) -> str:
+    """A figure's median round and, with more than one round, [lowest-highest round]."""
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}"
+    if figure_spread is not None and figure_spread.rounds > 1:
+        text += f" [{figure_spread.low:.{digits}f}-{figure_spread.high:.{digits}f}]"
+    return text
+
+
+def _wide_mark(scenario: dict[str, Any], numbers: dict[str, Any]) -> str:
+    """The mark of a row whose throughput spread marks the run (`wide_spreads`)."""
+    throughput = _spread_of(numbers, "requests_per_second")
+    wide = throughput is not None and throughput.is_wide() and not scenario.get("writes")
+    return " **wide spread**" if wide else ""
+
+
 def _scenario_table(scenarios: list[dict[str, Any]], levels: list[int]) -> list[str]:
     columns = " | ".join(f"c={c} req/s | c={c} p50 ms | c={c} p99 ms" for c in levels)
     lines = [f"| scenario | {columns} |", "| --- |" + " ---: | ---: | ---: |" * len(levels)]
@@ -232,8 +340,19 @@ def _scenario_table(scenarios: list[dict[str, Any]], levels: list[int]) -> list[
                 continue
             errors = f" ({numbers['errors']} errors)" if numbers["errors"] else ""
             cells.append(
-                f"{numbers['requests_per_second']:.0f}{errors} | {numbers['p50_ms']:.1f} | "
-                f"{numbers['p99_ms']:.1f}"
+                " | ".join(
+                    [
+                        _figure(
+                            numbers["requests_per_second"],
+                            _spread_of(numbers, "requests_per_second"),
+                            0,
+                        )
+                        + errors
+                        + _wide_mark(scenario, numbers),
+                        _figure(numbers["p50_ms"], _spread_of(numbers, "p50_ms"), 1),
+                        _figure(numbers["p99_ms"], _spread_of(numbers, "p99_ms"), 1),
+                    ]
+                )
             )
         name = scenario["label"] + (" *(part of 2)*" if scenario["breakdown"] else "")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
@@ -250,12 +369,82 @@ def _cpu_table(scenarios: list[dict[str, Any]], connections: int) -> list[str]:
         if numbers is None:
             continue
         cpu = numbers["cpu_ms_per_request"]
-        servers = server_cpu_ms(numbers) or 0.0
         cells = " | ".join(
-            "-" if cpu.get(name) is None else f"{cpu[name]:.2f}" for name in CPU_COLUMNS
+            _figure(cpu.get(name), _spread_of(numbers, "cpu_ms_per_request", name), 2)
+            for name in CPU_COLUMNS
         )
-        lines.append(f"| {scenario['label']} | {cells} | {servers:.2f} |")
+        servers = cpu_spread(numbers, SERVER_GROUPS)
+        lines.append(
+            f"| {scenario['label']} | {cells} | "
+            f"{_figure(servers.median if servers else None, servers, 2)} |"
+        )
     return lines
+
+
+def _floors_table(scenarios: list[dict[str, Any]], connections: int) -> list[str]:
+    """The floors, then scenario 2's calls to each subgraph: the CPU time per request of the
+    process group that serves each."""
+    rows = [s for s in scenarios if s.get("floor")] + [s for s in scenarios if s["breakdown"]]
+    lines = [
+        "| what | served by | req/s | p50 ms | CPU ms per request of the serving process |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for scenario in rows:
+        numbers = scenario["concurrency"].get(str(connections))
+        if numbers is None:
+            continue
+        process = scenario["target"]
+        lines.append(
+            f"| {scenario['label']} | {process} | "
+            + _figure(numbers["requests_per_second"], _spread_of(numbers, "requests_per_second"), 0)
+            + _wide_mark(scenario, numbers)
+            + f" | {_figure(numbers['p50_ms'], _spread_of(numbers, 'p50_ms'), 2)} | "
+            + _figure(
+                numbers["cpu_ms_per_request"].get(process),
+                _spread_of(numbers, "cpu_ms_per_request", process),
+                2,
+            )
+            + " |"
+        )
+    return lines
+
+
+def headline(results: dict[str, Any]) -> dict[str, Any]:
+    """Scenario 2 against the baseline at the highest concurrency: the throughput ratio (round by
+    round) and the CPU time per request of every server process each request reaches."""
+    high = max(results["settings"]["concurrency"])
+    ratio = throughput_ratio(results, "my-posts-router", "monolith", high)
+    federated = cpu_spread(_numbers(results, "my-posts-router", high), FEDERATED_GROUPS)
+    baseline = cpu_spread(_numbers(results, "monolith", high), BASELINE_GROUPS)
+    return {
+        "concurrency": high,
+        "throughput_ratio": ratio.as_dict() if ratio else None,
+        "scenario_2_server_cpu_ms_per_request": federated.as_dict() if federated else None,
+        "scenario_2_server_groups": list(FEDERATED_GROUPS),
+        "baseline_server_cpu_ms_per_request": baseline.as_dict() if baseline else None,
+        "baseline_server_groups": list(BASELINE_GROUPS),
+    }
+
+
+def _headline_lines(results: dict[str, Any]) -> list[str]:
+    numbers = headline(results)
+    ratio, federated, baseline = (
+        Spread.from_dict(data) if data else None
+        for data in (
+            numbers["throughput_ratio"],
+            numbers["scenario_2_server_cpu_ms_per_request"],
+            numbers["baseline_server_cpu_ms_per_request"],
+        )
+    )
+    return [
+        f"- Scenario 2 throughput / the baseline's, c={numbers['concurrency']}: "
+        f"{_figure(ratio.median if ratio else None, ratio, 2)} x",
+        f"- CPU ms per request of every server process, c={numbers['concurrency']}: scenario 2 "
+        f"({' + '.join(FEDERATED_GROUPS)}) "
+        f"{_figure(federated.median if federated else None, federated, 2)}; the baseline "
+        f"({' + '.join(BASELINE_GROUPS)}) "
+        f"{_figure(baseline.median if baseline else None, baseline, 2)}",
+    ]
 
 
 def _router_table(scenarios: list[dict[str, Any]], connections: int) -> list[str]:
@@ -299,16 +488,18 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Data: {settings['users']:,} users, {settings['posts']:,} posts. Each Python service: "
         f"uvicorn with {settings['workers']} workers. Load: wrk, one connection per user token, "
-        f"{settings['warmup_s']:g} s warm-up, then the median of {settings['rounds']} rounds of "
-        f"{settings['duration_s']:g} s.",
+        f"{settings['warmup_s']:g} s warm-up of each scenario, then {settings['rounds']} rounds "
+        f"of {settings['duration_s']:g} s, each round running every scenario once (the reads in "
+        "a rotated order, then the writes). Each figure: the median round, then in brackets the "
+        "lowest and the highest round. A throughput spread (highest - lowest round) over "
+        f"{WIDE_SPREAD_MAX:.0%} of the median, on any scenario but the writes, marks the run.",
     ]
-    reasons = ["quick run"] if settings["quick"] else []
-    if not machine["quiet"]:
-        reasons.append(f"busy machine (load average {machine['load_average_before'][0]} at start)")
+    reasons = provisional_reasons(results)
     if reasons:
-        lines += ["", f"**Provisional**: {', '.join(reasons)}."]
+        lines += ["", f"**Provisional**: {'; '.join(reasons)}."]
     if settings["note"]:
         lines += ["", settings["note"]]
+    lines += ["", "## Scenario 2 against the baseline", "", *_headline_lines(results)]
     lines += ["", "## Targets", "", "| target | measured | limit | | how |"]
     lines.append("| --- | ---: | ---: | --- | --- |")
     for target in targets(results):
@@ -316,19 +507,32 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {target.name} | {target.shown(target.value)} | {target.limit_text()} | "
             f"{_verdict(target.met)} | {target.how} |"
         )
-    lines += ["", "## Throughput and latency", "", *_scenario_table(results["scenarios"], levels)]
+    scenarios = [scenario for scenario in results["scenarios"] if not scenario.get("floor")]
+    lines += ["", "## Throughput and latency", "", *_scenario_table(scenarios, levels)]
     lines += [
         "",
         f"## CPU time per request (ms), c={high}",
         "",
-        "CPU time (user + system) each process group spent during the measured rounds, divided by "
-        "the requests served. `wrk` is the load generator.",
+        "CPU time (user + system) each process group spent during a round, divided by the "
+        "requests served in it: the median round [lowest-highest]. `wrk` is the load generator; "
+        "all servers is each round's sum of the others.",
         "",
-        *_cpu_table(results["scenarios"], high),
+        *_cpu_table(scenarios, high),
         "",
-        f"## Inside the router (ms per request, its Prometheus metrics), c={low}",
+        f"## Floors beside scenario 2's subgraph calls, c={high}",
         "",
-        *_router_table(results["scenarios"], low),
+        "The floors serve scenario 2a's page (20 posts, authors as federation stubs) with no "
+        "database and no project code, one uvicorn worker each (bench/floors/). 2a and 2b are the "
+        f"subgraphs ({settings['workers']} workers each) answering scenario 2's calls, reading "
+        "PostgreSQL (its CPU time is in the table above). What a subgraph spends above the "
+        "floors is what the project adds.",
+        "",
+        *_floors_table(results["scenarios"], high),
+        "",
+        f"## Inside the router (ms per request, its Prometheus metrics; each part's median over "
+        f"the rounds), c={low}",
+        "",
+        *_router_table(scenarios, low),
     ]
     if "scaled" in results:
         scaled = results["scaled"]
@@ -371,13 +575,14 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def chart(results: dict[str, Any], path: Path) -> None:
-    """Throughput, p99 latency and CPU time per request of every scenario."""
+    """Throughput, p99 latency and CPU time per request of every scenario (the floors have a
+    table of their own)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    scenarios = results["scenarios"]
+    scenarios = [scenario for scenario in results["scenarios"] if not scenario.get("floor")]
     levels = results["settings"]["concurrency"]
     figure, (throughput, latency, cpu) = plt.subplots(
         1, 3, figsize=(17, 0.45 * len(scenarios) + 2), sharey=True
@@ -432,9 +637,13 @@ def chart(results: dict[str, Any], path: Path) -> None:
 
 def write(results: dict[str, Any], output_dir: Path, started: dt.datetime) -> list[Path]:
     """latest.{json,md,png} and dated copies of the JSON and Markdown; the profiles' summaries
-    (with `--profile`) in latest-profile.md."""
+    (with `--profile`) in latest-profile.md and a dated copy. Every latest.* file is this run's:
+    a run without profiles removes an earlier run's latest-profile.md."""
     results["date"] = started.strftime("%Y-%m-%d %H:%M UTC")
     results["targets"] = [target.as_dict() for target in targets(results)]
+    results["headline"] = headline(results)
+    results["wide_spread"] = wide_spreads(results)
+    results["provisional"] = provisional_reasons(results)
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y-%m-%dT%H%MZ")
     document, data = markdown(results), json.dumps(results, indent=2) + "\n"
@@ -445,7 +654,10 @@ def write(results: dict[str, Any], output_dir: Path, started: dt.datetime) -> li
         f"{stamp}.md": document,
     }
     if results.get("profiles"):
-        files["latest-profile.md"] = "\n\n".join(results["profiles"].values()) + "\n"
+        profiles = "\n\n".join(results["profiles"].values()) + "\n"
+        files["latest-profile.md"] = files[f"{stamp}-profile.md"] = profiles
+    else:
+        (output_dir / "latest-profile.md").unlink(missing_ok=True)
     for name, text in files.items():
         (output_dir / name).write_text(text)
     chart(results, output_dir / "latest.png")
@@ -454,7 +666,9 @@ def write(results: dict[str, Any], output_dir: Path, started: dt.datetime) -> li
 
 def summary(results: dict[str, Any]) -> str:
     """The ratios that matter, for the end of the run's output."""
-    lines = ["", "Targets:"]
+    lines = ["", "Scenario 2 against the baseline:", *_headline_lines(results)]
+    lines += [f"PROVISIONAL: {reason}" for reason in provisional_reasons(results)]
+    lines += ["", "Targets:"]
     for target in targets(results):
         verdict = {True: "met", False: "NOT MET", None: "not measured"}[target.met]
         lines.append(

@@ -8,7 +8,6 @@ import json
 import os
 import resource
 import signal
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bench import report, router_metrics
+from bench import report, rounds, router_metrics
 from bench.dataset import PASSWORD, Batch, Seeder, user_email, user_id
 from bench.load import LoadResult, run_wrk
 from bench.processes import cpu_seconds, gateway_pid, service_memory
@@ -32,6 +31,7 @@ from bench.scenarios import (
     Roles,
     Scenario,
     graphql_request,
+    round_order,
 )
 from bench.scenarios import scenarios as all_scenarios
 from bench.stack import BenchStack
@@ -60,9 +60,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--users", type=int, default=1000, help="seeded users (default 1000)")
     parser.add_argument("--posts", type=int, default=20000, help="seeded posts (default 20000)")
-    parser.add_argument("--duration", type=float, help="seconds per round (default 10)")
-    parser.add_argument("--rounds", type=int, help="measured rounds per scenario (default 3)")
-    parser.add_argument("--warmup", type=float, help="warm-up seconds before rounds (default 3)")
+    parser.add_argument(
+        "--duration", type=float, help="seconds of each scenario in a round (default 10)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, help="measured rounds, each running every scenario once (default 3)"
+    )
+    parser.add_argument("--warmup", type=float, help="warm-up seconds of each scenario (default 3)")
     parser.add_argument(
         "--workers", type=int, default=2, help="uvicorn workers per Python service (default 2)"
     )
@@ -86,7 +90,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="check the harness in a few minutes: 2 s rounds, 1 round, 1 s warm-up; "
+        help="check the harness in a few minutes: 2 s rounds, 2 rounds, 1 s warm-up; "
         "results under bench/results/raw/quick/",
     )
     parser.add_argument("--output", type=Path, help="results directory (default bench/results)")
@@ -94,7 +98,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     quick = options.quick
     options.duration = options.duration or (2.0 if quick else 10.0)
-    options.rounds = options.rounds or (1 if quick else 3)
+    options.rounds = options.rounds or (2 if quick else 3)
     options.warmup = options.warmup if options.warmup is not None else (1.0 if quick else 3.0)
     options.output = options.output or BENCH_DIR / "results" / ("raw/quick" if quick else "")
     options.concurrency = sorted({int(level) for level in options.concurrency.split(",")})
@@ -167,7 +171,7 @@ class Benchmark:
         results: dict[str, Any] = {
             "settings": self._settings(),
             "sql_statements_per_request": self._sql_statements_per_request(),
-            "scenarios": [self._load(scenario) for scenario in scenarios],
+            "scenarios": self._load(scenarios),
         }
         if self.options.scale > 1:
             results["scaled"] = self._scaled(seeder, scenarios)
@@ -193,6 +197,7 @@ class Benchmark:
             "concurrency": options.concurrency,
             "scale": options.scale,
             "quick": options.quick,
+            "only": options.only,
             "note": options.note,
             "service_env": SERVICE_ENV,
         }
@@ -264,25 +269,65 @@ class Benchmark:
 
     # ------------------------------------------------------------------ load
 
-    def _load(self, scenario: Scenario) -> dict[str, Any]:
-        by_concurrency = {}
-        for connections in self.options.concurrency:
-            numbers = by_concurrency[str(connections)] = self._rounds(scenario, connections)
-            errors = f"  ERRORS {numbers['errors']}" if numbers["errors"] else ""
-            print(
-                f"{scenario.label:32} c={connections:<3} "
-                f"{numbers['requests_per_second']:8.1f} req/s  p50 {numbers['p50_ms']:7.2f} ms  "
-                f"p99 {numbers['p99_ms']:7.2f} ms{errors}"
+    def _load(self, scenarios: list[Scenario]) -> list[dict[str, Any]]:
+        """Every scenario at each concurrency level: a warm-up of each, then the rounds, each
+        running every scenario once (`round_order`), so that a busy spell of the machine falls on
+        all of them, not on one scenario's rounds. Floors run at the highest level only."""
+        levels = self.options.concurrency
+        measured: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        for connections in levels:
+            at_level = [s for s in scenarios if not s.floor or connections == max(levels)]
+            if self.options.warmup > 0:
+                for scenario in at_level:
+                    self._wrk(scenario, connections, max(self.options.warmup, scenario.min_round_s))
+            for round_index in range(self.options.rounds):
+                for scenario in round_order(at_level, round_index):
+                    record = self._round(scenario, connections)
+                    measured.setdefault((scenario.key, connections), []).append(record)
+                print(f"c={connections}: round {round_index + 1}/{self.options.rounds} done")
+            for scenario in at_level:
+                self._report_level(scenario, connections, measured[(scenario.key, connections)])
+        return [
+            {
+                "key": scenario.key,
+                "label": scenario.label,
+                "title": scenario.title,
+                "target": scenario.target,
+                "operation": scenario.operation,
+                "breakdown": scenario.breakdown,
+                "floor": scenario.floor,
+                "writes": scenario.writes,
+                "concurrency": {
+                    str(connections): {**rounds.summarize(records), "rounds": records}
+                    for (key, connections), records in measured.items()
+                    if key == scenario.key
+                },
+            }
+            for scenario in scenarios
+        ]
+
+    def _report_level(
+        self, scenario: Scenario, connections: int, records: list[dict[str, Any]]
+    ) -> None:
+        """Print a scenario's line at one level (median round, throughput spread) and record
+        its failed requests and empty rounds as problems of the run."""
+        numbers = rounds.summarize(records)
+        throughput = rounds.Spread.from_dict(numbers["spread"]["requests_per_second"])
+        errors = f"  ERRORS {numbers['errors']}" if numbers["errors"] else ""
+        wide = "  WIDE SPREAD" if throughput.is_wide() and not scenario.writes else ""
+        print(
+            f"{scenario.label:36} c={connections:<3} {throughput.median:8.1f} req/s "
+            f"[{throughput.low:.1f}-{throughput.high:.1f}]  p50 {numbers['p50_ms']:7.2f} ms  "
+            f"p99 {numbers['p99_ms']:7.2f} ms{errors}{wide}"
+        )
+        if numbers["errors"]:
+            self.problems.append(
+                f"{scenario.key} c={connections}: {numbers['errors']} failed requests"
             )
-        return {
-            "key": scenario.key,
-            "label": scenario.label,
-            "title": scenario.title,
-            "target": scenario.target,
-            "operation": scenario.operation,
-            "breakdown": scenario.breakdown,
-            "concurrency": by_concurrency,
-        }
+        if any(record["requests"] == 0 for record in records):
+            self.problems.append(
+                f"{scenario.key} c={connections}: a round completed no request (too short?)"
+            )
 
     def _wrk(self, scenario: Scenario, connections: int, duration_s: float) -> LoadResult:
         callers = self._callers(scenario, connections)
@@ -299,40 +344,26 @@ class Benchmark:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {**used, "wrk": children.ru_utime + children.ru_stime}
 
-    def _rounds(self, scenario: Scenario, connections: int) -> dict[str, Any]:
-        if self.options.warmup > 0:
-            self._wrk(scenario, connections, max(self.options.warmup, scenario.min_round_s))
+    def _round(self, scenario: Scenario, connections: int) -> dict[str, Any]:
+        """One measured round of one scenario: wrk's numbers, the CPU time each process group
+        spent per request during it (from /proc), and the router's own metrics."""
         router_url = self.bench.base_url("router")
         metrics_before = router_metrics.read(router_url) if scenario.target == "router" else None
         cpu_before = self._cpu_seconds()
-        duration = max(self.options.duration, scenario.min_round_s)
-        rounds = [self._wrk(scenario, connections, duration) for _ in range(self.options.rounds)]
+        result = self._wrk(scenario, connections, max(self.options.duration, scenario.min_round_s))
         cpu_after = self._cpu_seconds()
         metrics_after = router_metrics.read(router_url) if scenario.target == "router" else None
-        requests = sum(result.requests for result in rounds)
-        errors = sum(result.errors for result in rounds)
-        if errors:
-            self.problems.append(f"{scenario.key} c={connections}: {errors} failed requests")
-        if any(result.requests == 0 for result in rounds):
-            self.problems.append(
-                f"{scenario.key} c={connections}: a round completed no request (too short?)"
-            )
         return {
-            # The median round: one slow or fast round (another process, a GC) moves nothing.
-            "requests_per_second": statistics.median(r.requests_per_second for r in rounds),
-            "p50_ms": statistics.median(r.p50_ms for r in rounds),
-            "p99_ms": statistics.median(r.p99_ms for r in rounds),
-            "errors": errors,
-            # CPU time each process group spent per request, over every measured round.
+            **asdict(result),
+            "requests_per_second": result.requests_per_second,
+            "errors": result.errors,
             "cpu_ms_per_request": {
-                name: 1000 * (cpu_after[name] - cpu_before[name]) / requests if requests else None
+                name: 1000 * (cpu_after[name] - cpu_before[name]) / result.requests
+                if result.requests
+                else None
                 for name in cpu_after
             },
             "router_breakdown": router_metrics.per_request(metrics_before, metrics_after),
-            "rounds": [
-                {**asdict(result), "requests_per_second": result.requests_per_second}
-                for result in rounds
-            ],
         }
 
     # ------------------------------------------------------------------ SQL statements
@@ -476,9 +507,9 @@ class Benchmark:
             "scale": scale,
             "users": users,
             "posts": posts,
-            "scenarios": [
-                self._load(scenario) for scenario in scenarios if scenario.key in SCALED_SCENARIOS
-            ],
+            "scenarios": self._load(
+                [scenario for scenario in scenarios if scenario.key in SCALED_SCENARIOS]
+            ),
         }
 
 

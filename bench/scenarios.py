@@ -85,6 +85,11 @@ class Scenario:
     check: Callable[[Caller, Any], str | None]
     # Part of the breakdown of scenario 2 (a subgraph called directly), not a target of its own.
     breakdown: bool = False
+    # A floor (bench/floors/): scenario 2a's page with nothing of the project's, measured at the
+    # highest concurrency only, reported beside 2a and 2b.
+    floor: bool = False
+    # Writes run after the reads of each round, so that no write changes what a read measures.
+    writes: bool = False
     # Shortest round that still completes enough requests (login: each takes a password hash).
     min_round_s: float = 0.0
 
@@ -112,8 +117,8 @@ def _data(answer: Any) -> Any:
 
 
 def scenarios(*, router_secret: str, batch: Batch) -> list[Scenario]:
-    """Every scenario, in the order they run: reads first, then the writes (createPost, login),
-    so that no write changes the data a read scenario measures."""
+    """Every scenario, in the order of the first round (`round_order`): reads first, then the
+    writes (createPost, login), so that no write changes the data a read scenario measures."""
 
     def expected_page(caller: Caller) -> int:
         return min(MY_POSTS_PAGE, batch.post_count_of(caller.index))
@@ -140,6 +145,16 @@ def scenarios(*, router_secret: str, batch: Batch) -> list[Scenario]:
         entities = _data(answer)["_entities"]
         if entities != [{"email": caller.email}]:
             return f"expected the entity of {caller.email}, got {entities}"
+        return None
+
+    def check_floor_page(caller: Caller, answer: Any) -> str | None:
+        edges = _data(answer)["myPosts"]["edges"]
+        nodes = [edge["node"] for edge in edges]
+        if len(nodes) != MY_POSTS_PAGE or any(
+            not node["title"] or node["author"]["__typename"] != "User" or not node["author"]["id"]
+            for node in nodes
+        ):
+            return f"expected {MY_POSTS_PAGE} posts with author stubs, got {answer}"
         return None
 
     def check_staff_posts(caller: Caller, answer: Any) -> str | None:
@@ -236,6 +251,41 @@ def scenarios(*, router_secret: str, batch: Batch) -> list[Scenario]:
             breakdown=True,
         ),
         Scenario(
+            key="floor-django-view",
+            label="floor: async Django JSON view",
+            title="Scenario 2a's page from a plain async Django view, no database, no project code",
+            target="floor-django",
+            role="readers",
+            operation=f"GET /my-posts?first={MY_POSTS_PAGE}",
+            request=lambda caller: HttpRequest(
+                method="GET", path=f"/my-posts?first={MY_POSTS_PAGE}", headers={}
+            ),
+            check=check_floor_page,
+            floor=True,
+        ),
+        Scenario(
+            key="floor-strawberry-asgi",
+            label="floor: Strawberry bare ASGI",
+            title="Scenario 2a's query on Strawberry's bare ASGI app, parser and validation caches",
+            target="floor-strawberry",
+            role="readers",
+            operation=MY_POSTS_FROM_POSTS,
+            request=lambda caller: graphql_request(MY_POSTS_FROM_POSTS, page, access_token=None),
+            check=check_floor_page,
+            floor=True,
+        ),
+        Scenario(
+            key="floor-strawberry-django",
+            label="floor: Strawberry AsyncGraphQLView",
+            title="The same schema through strawberry.django.views.AsyncGraphQLView",
+            target="floor-django",
+            role="readers",
+            operation=MY_POSTS_FROM_POSTS,
+            request=lambda caller: graphql_request(MY_POSTS_FROM_POSTS, page, access_token=None),
+            check=check_floor_page,
+            floor=True,
+        ),
+        Scenario(
             key="staff-posts-router",
             label="3 staff posts (router)",
             title="Staff `posts(first: 100)` over 100 distinct authors, through the router",
@@ -276,6 +326,7 @@ def scenarios(*, router_secret: str, batch: Batch) -> list[Scenario]:
                 access_token=caller.access_token,
             ),
             check=check_create_post,
+            writes=True,
         ),
         Scenario(
             key="login-router",
@@ -291,5 +342,15 @@ def scenarios(*, router_secret: str, batch: Batch) -> list[Scenario]:
             ),
             check=check_login,
             min_round_s=5.0,
+            writes=True,
         ),
     ]
+
+
+def round_order(scenarios: list[Scenario], round_index: int) -> list[Scenario]:
+    """The order of one round: every scenario once, the reads rotated by one place per round (so
+    none always runs first, or always right after another), then the writes in their order."""
+    reads = [scenario for scenario in scenarios if not scenario.writes]
+    writes = [scenario for scenario in scenarios if scenario.writes]
+    shift = round_index % len(reads) if reads else 0
+    return reads[shift:] + reads[:shift] + writes

@@ -1,5 +1,6 @@
 """Everything the benchmark runs: its own PostgreSQL server, the federated stack (users, posts,
-router) in production settings with uvicorn workers, and the baseline monolith served the same way.
+router) in production settings with uvicorn workers, the baseline monolith served the same way,
+and the floors (bench/floors/), one uvicorn worker each.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from subgraph_kit.keys import public_key_pem
 from tests.support.stack import REPO_ROOT, ServiceProcess, Stack, free_port, production_server
 
 MONOLITH_DATABASE = "bench_monolith"
+# The floors (bench/floors/): service name -> ASGI application, each served by one uvicorn worker.
+FLOORS = {
+    "floor-django": "bench.floors.django_app:application",
+    "floor-strawberry": "bench.floors.strawberry_asgi:application",
+}
+FLOOR_WORKERS = 1
 
 
 class BenchStack:
@@ -34,6 +41,8 @@ class BenchStack:
         self.federated: Stack | None = None
         self.monolith: ServiceProcess | None = None
         self.monolith_port = free_port()
+        self.floor_ports = {name: free_port() for name in FLOORS}
+        self.floors: dict[str, ServiceProcess] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -57,8 +66,15 @@ class BenchStack:
         self.monolith = self._monolith(self.postgres.create_database(MONOLITH_DATABASE))
         self.monolith.start()
         self.monolith.wait_until_healthy()
+        for name, application in FLOORS.items():
+            floor = self.floors[name] = self._floor(name, application)
+            floor.start()
+        for floor in self.floors.values():
+            floor.wait_until_healthy()
 
     def stop(self) -> None:
+        for floor in self.floors.values():
+            floor.stop()
         if self.monolith is not None:
             self.monolith.stop()
         if self.federated is not None:
@@ -103,6 +119,21 @@ class BenchStack:
             log_path=self.log_dir / "monolith.log",
         )
 
+    def _floor(self, name: str, application: str) -> ServiceProcess:
+        command, server_env = production_server(application, self.floor_ports[name], FLOOR_WORKERS)
+        env = {
+            **{key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"},
+            **server_env,
+        }
+        return ServiceProcess(
+            name=name,
+            command=command,
+            cwd=REPO_ROOT,
+            env=env,
+            health_url=f"{self.base_url(name)}/graphql?query=%7B__typename%7D",
+            log_path=self.log_dir / f"{name}.log",
+        )
+
     # ------------------------------------------------------------------ what the harness needs
 
     @property
@@ -115,11 +146,13 @@ class BenchStack:
             return f"http://127.0.0.1:{self.monolith_port}"
         if target == "router":
             return self.stack.router_url
+        if target in self.floor_ports:
+            return f"http://127.0.0.1:{self.floor_ports[target]}"
         return self.stack.subgraph_url(target)
 
     def processes(self) -> dict[str, ServiceProcess]:
         assert self.monolith is not None
-        return {**self.stack.services, "monolith": self.monolith}
+        return {**self.stack.services, "monolith": self.monolith, **self.floors}
 
     def database_urls(self) -> DatabaseUrls:
         services = self.stack.services
