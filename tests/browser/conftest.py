@@ -47,6 +47,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, web_port: int) -> Iterator[S
         "CORS_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
         # A production router with GraphiQL (it needs introspection, off by default there).
         "ROUTER_INTROSPECTION": "true",
+        # The mailed verification and reset links open the web client's pages.
+        "FRONTEND_BASE_URL": f"http://127.0.0.1:{web_port}",
     }
     with running_stack(tmp_path_factory.mktemp("stack"), extra_env=browser_env) as running:
         yield running

@@ -11,10 +11,16 @@
  */
 import { ApiError, execute } from './api';
 import {
+  DeleteAccountDocument,
   LoginDocument,
   LogoutDocument,
+  MeDocument,
   RefreshTokenDocument,
+  RequestPasswordResetDocument,
+  ResendVerificationEmailDocument,
+  ResetPasswordDocument,
   SignupDocument,
+  VerifyEmailDocument,
   type TypedDocumentString,
 } from './generated/graphql';
 
@@ -25,6 +31,8 @@ const REFRESH_MARGIN_MS = 30_000;
 export interface SessionUser {
   id: string;
   email: string;
+  /** Whether the address is verified; the page offers a new verification link while it is not. */
+  isVerified: boolean;
 }
 
 interface StoredSession {
@@ -80,14 +88,56 @@ export function currentUser(): SessionUser | null {
   return current?.user ?? null;
 }
 
+function sessionUser(user: SessionUser): SessionUser {
+  return { id: user.id, email: user.email, isVerified: user.isVerified };
+}
+
+/**
+ * Where the server requires verified addresses, the account is created and the link mailed, but
+ * the answer is an EMAIL_NOT_VERIFIED error instead of tokens.
+ */
 export async function signup(email: string, password: string): Promise<SessionUser> {
   const { signup: payload } = await execute(SignupDocument, { input: { email, password } });
-  return start({ id: payload.user.id, email: payload.user.email }, payload.access, payload.refresh);
+  return start(sessionUser(payload.user), payload.access, payload.refresh);
 }
 
 export async function login(email: string, password: string): Promise<SessionUser> {
   const { login: payload } = await execute(LoginDocument, { input: { email, password } });
-  return start(payload.user, payload.access, payload.refresh);
+  return start(sessionUser(payload.user), payload.access, payload.refresh);
+}
+
+/** The mailed reset link's token and a new password: every other session ends, this one starts. */
+export async function resetPassword(token: string, newPassword: string): Promise<SessionUser> {
+  const { resetPassword: payload } = await execute(ResetPasswordDocument, { token, newPassword });
+  return start(sessionUser(payload.user), payload.access, payload.refresh);
+}
+
+/** Mails a reset link if an account uses `email`; the answer is the same either way. */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await execute(RequestPasswordResetDocument, { email });
+}
+
+/** Mails a new verification link if `email` belongs to an unverified account. */
+export async function resendVerificationEmail(email: string): Promise<void> {
+  await execute(ResendVerificationEmailDocument, { email });
+}
+
+/** The mailed verification link's token; needs no session (the link may open in any tab). */
+export async function verifyEmail(token: string): Promise<void> {
+  await execute(VerifyEmailDocument, { token });
+}
+
+/** After a verification, the signed-in user's state as the server has it now. */
+export async function markVerifiedIfSignedIn(): Promise<void> {
+  if (!current) return;
+  const { me } = await authorized(MeDocument, {});
+  if (current && me && current.user.id === me.id) save({ ...current, user: sessionUser(me) });
+}
+
+/** Deletes the account (the password is asked again); the session ends with it. */
+export async function deleteAccount(password: string): Promise<void> {
+  await authorized(DeleteAccountDocument, { password });
+  save(null);
 }
 
 /** Revokes the refresh token; the session ends here even if the router cannot be reached. */
