@@ -25,7 +25,8 @@ MIGRATIONS_DIR = MANIFEST_DIR / "migrations"
 # Supported Kubernetes minor releases (the last three) when these were written; the newest
 # schemas kubernetes-validate bundles.
 KUBERNETES_VERSIONS = ("1.35.0", "1.36.0", "1.37.0")
-SECRET_NAME = re.compile(r"SECRET|PASSWORD|PRIVATE_KEY")
+# PASSWORD_RESET_* (and RATE_LIMIT_PASSWORD_RESET_*) configure the reset flow: no password.
+SECRET_NAME = re.compile(r"SECRET|PASSWORD(?!_RESET)|PRIVATE_KEY")
 # compose.yaml's required variables, set to a marker: what a Kubernetes value must not copy.
 REQUIRED_MARKER = "required-in-env-file"
 
