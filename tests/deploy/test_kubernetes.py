@@ -25,7 +25,8 @@ MIGRATIONS_DIR = MANIFEST_DIR / "migrations"
 # Supported Kubernetes minor releases (the last three) when these were written; the newest
 # schemas kubernetes-validate bundles.
 KUBERNETES_VERSIONS = ("1.35.0", "1.36.0", "1.37.0")
-SECRET_NAME = re.compile(r"SECRET|PASSWORD|PRIVATE_KEY")
+# PASSWORD_RESET_* (and RATE_LIMIT_PASSWORD_RESET_*) configure the reset flow: no password.
+SECRET_NAME = re.compile(r"SECRET|PASSWORD(?!_RESET)|PRIVATE_KEY")
 # compose.yaml's required variables, set to a marker: what a Kubernetes value must not copy.
 REQUIRED_MARKER = "required-in-env-file"
 
@@ -93,6 +94,7 @@ def container_environment(kind: str, name: str) -> dict[str, dict[str, Any]]:
 WORKLOADS = [
     ("Deployment", "router", "router"),
     *(("Deployment", service, service) for service in SUBGRAPHS),
+    ("Deployment", "users-worker", "users-worker"),
     *(("Job", f"{service}-migrate", f"{service}-migrate") for service in SUBGRAPHS),
 ]
 
@@ -113,7 +115,7 @@ def test_the_kustomizations_apply_every_manifest_once():
     assert sorted(listed) == manifest_files()
 
 
-def test_the_stack_is_router_users_posts_and_a_migration_job_per_subgraph():
+def test_the_stack_is_router_users_posts_the_users_worker_and_a_migration_job_per_subgraph():
     workloads = {(kind, name) for kind, name in resources() if kind in ("Deployment", "Job")}
     assert workloads == {(kind, name) for kind, name, _ in WORKLOADS}
     assert {name for kind, name in resources() if kind == "Service"} == {"router", *SUBGRAPHS}
@@ -253,3 +255,50 @@ def test_migration_job_runs_compose_s_migrate_command_once(service):
     [container] = job["spec"]["template"]["spec"]["containers"]
     assert container["command"] == compose()["services"][f"{service}-migrate"]["command"]
     assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+
+
+def seconds(duration: str) -> int:
+    """A compose duration in whole seconds or minutes ("70s", "2m") as a number of seconds."""
+    match = re.fullmatch(r"(\d+)([sm])", duration)
+    assert match, duration
+    return int(match[1]) * {"s": 1, "m": 60}[match[2]]
+
+
+@pytest.mark.parametrize("service", [*SUBGRAPHS, "users-worker"])
+def test_pods_get_compose_s_stop_grace_period(service):
+    grace_period = compose()["services"][service]["stop_grace_period"]
+    assert pod_spec("Deployment", service)["terminationGracePeriodSeconds"] == seconds(grace_period)
+
+
+def test_users_task_worker_runs_compose_s_command_with_the_users_pods_settings():
+    worker_spec = pod_spec("Deployment", "users-worker")
+    users_spec = pod_spec("Deployment", "users")
+    [worker] = worker_spec["containers"]
+    [users] = users_spec["containers"]
+    # The image has no ENTRYPOINT: compose's `command` is the whole command line.
+    assert worker["command"] == compose()["services"]["users-worker"]["command"]
+    assert "args" not in worker
+    # The same ConfigMap and secret references, hardening and temporary directory as users.
+    assert worker["envFrom"] == users["envFrom"]
+    assert worker["env"] == users["env"]
+    assert worker["securityContext"] == users["securityContext"]
+    assert worker["volumeMounts"] == users["volumeMounts"]
+    assert worker_spec["securityContext"] == users_spec["securityContext"]
+    assert worker_spec["volumes"] == users_spec["volumes"]
+    # No HTTP: no port, no probe (compose gives it no health check), and no Service selects it.
+    assert "ports" not in worker
+    assert not {"startupProbe", "livenessProbe", "readinessProbe"} & set(worker)
+    labels = resources()[("Deployment", "users-worker")]["spec"]["template"]["metadata"]["labels"]
+    for (kind, name), resource in resources().items():
+        if kind == "Service":
+            selector = resource["spec"]["selector"].items()
+            assert not selector <= labels.items(), name
+
+
+def test_users_calls_posts_internal_endpoints_through_the_posts_service():
+    internal_url = urlsplit(
+        container_environment("Deployment", "users")["POSTS_INTERNAL_URL"]["value"]
+    )
+    posts_service = resources()[("Service", "posts")]["spec"]
+    assert internal_url.hostname == "posts"
+    assert internal_url.port in {port["port"] for port in posts_service["ports"]}
