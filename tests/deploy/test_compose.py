@@ -103,6 +103,10 @@ def test_database_and_subgraphs_sit_on_an_internal_network_only():
     for name in ("postgres", *SUBGRAPHS, *one_shots):
         assert SERVICES[name]["networks"] == ["backend"], name
     assert set(SERVICES["router"]["networks"]) == {"backend", "edge"}
+    # Only the router and the users worker (its mail) have a way out of the backend network.
+    for name, service in SERVICES.items():
+        if set(service["networks"]) - {"backend"}:
+            assert name in {"router", "users-worker"}, name
 
 
 @pytest.mark.parametrize("service", SUBGRAPHS)
@@ -156,8 +160,12 @@ def test_the_users_task_worker_runs_the_users_image_and_settings():
     assert worker["build"] == SERVICES["users"]["build"]
     assert worker["image"] == SERVICES["users"]["image"]
     assert worker["environment"] == SERVICES["users"]["environment"]
-    assert worker["networks"] == ["backend"]
+    # outbound: the SMTP server is outside the internal-only backend network.
+    assert worker["networks"] == ["backend", "outbound"]
+    assert not (compose()["networks"]["outbound"] or {}).get("internal")
     assert "ports" not in worker
+    # The image's health check asks /readyz of a server the worker does not run.
+    assert worker["healthcheck"] == {"disable": True}
     assert depends_on("users-worker") == {"users-migrate": "service_completed_successfully"}
     assert worker["restart"] == "unless-stopped"
 
