@@ -8,7 +8,15 @@ SECRET_KEY = "kit-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
 ROOT_URLCONF = "tests.urls"
-INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "subgraph_kit"]
+# The task apps: the kit's task worker command (subgraph_kit.management.commands.task_worker).
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django_tasks",
+    "django_tasks_db",
+    "subgraph_kit",
+]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIDDLEWARE = [
     "subgraph_kit.request_context.RequestObservabilityMiddleware",
     "subgraph_kit.router_secret.RouterSecretMiddleware",
