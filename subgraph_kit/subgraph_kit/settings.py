@@ -238,10 +238,12 @@ def database_settings(env: environ.Env, *, base_dir: Path, service_name: str) ->
         # Two processes write one SQLite file: the service and its task worker. A transaction
         # that starts reading and then writes cannot wait for the other's lock (SQLite fails it
         # at once with "database is locked"); IMMEDIATE takes the write lock at BEGIN, where
-        # SQLite does wait, up to `timeout` seconds. WAL lets readers go on while one writes.
+        # SQLite does wait, up to `timeout` seconds: under the router's subgraph timeout (10 s),
+        # so a write that waited too long fails rather than commit after the client gave up.
+        # WAL lets readers go on while one writes.
         options = database.setdefault("OPTIONS", {})
         options.setdefault("transaction_mode", "IMMEDIATE")
-        options.setdefault("timeout", 20)
+        options.setdefault("timeout", 8)
         options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     return {"DATABASES": {"default": database}}
 

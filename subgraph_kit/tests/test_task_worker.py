@@ -16,14 +16,15 @@ def worker_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
 
     def run_once(self, *args, **options) -> None:
+        assert options["reload"] is False
         outcome = outcomes.pop(0)
         runs.append(outcome)
         if outcome == "database down":
             raise OperationalError("connection refused")
 
     monkeypatch.setattr(task_worker.DatabaseWorkerCommand, "handle", run_once)
-    monkeypatch.setattr(task_worker, "abandoned_tasks_requeue", lambda: 0)
     monkeypatch.setattr(task_worker.AbandonedTaskSweeper, "start", lambda self: None)
+    monkeypatch.setattr(task_worker.AbandonedTaskSweeper, "sweep", lambda self: None)
     monkeypatch.setattr(task_worker, "close_old_connections", lambda: None)
     monkeypatch.setattr(task_worker.time, "sleep", lambda seconds: runs.append(f"sleep {seconds}"))
     return runs
@@ -31,7 +32,9 @@ def worker_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_database_error_restarts_the_loop_with_a_growing_delay(worker_runs, settings) -> None:
     settings.TASK_ABANDONED_AFTER_SECONDS = 300
-    call_command(task_worker.Command(), "--no-reload")
+    # With DEBUG on, db_worker would run under the autoreloader unless told --no-reload.
+    settings.DEBUG = True
+    call_command(task_worker.Command())
     assert worker_runs == [
         "database down",
         "sleep 1.0",

@@ -36,7 +36,11 @@ def deleted_user_record(*, user_id: uuid.UUID) -> None:
 def deleted_user_posts_purge(*, user_id: uuid.UUID) -> int:
     """Have posts record the user as deleted and delete all their posts; how many it deleted."""
     answer = _post(f"/internal/deleted-users/{user_id}/posts", timeout=PURGE_TIMEOUT_SECONDS)
-    return int(answer["deletedPosts"])
+    try:
+        return int(answer["deletedPosts"])
+    except (KeyError, TypeError, ValueError) as error:
+        # An answer of another shape (a proxy's page, another version): retried like no answer.
+        raise PostsServiceUnavailable(f"unexpected answer from posts: {answer!r:.200}") from error
 
 
 def _post(path: str, *, timeout: float) -> dict:

@@ -259,8 +259,10 @@ def verification_email_request(*, email: str, client_address: str) -> None:
 def email_verify(*, token: str) -> User:
     """Mark the address of the token's user verified; the token then stops working."""
     user = _link_token_user(token)
-    if user is None or not link_token_is_valid(
-        user=user, token=token, tokens=email_verification_tokens
+    if (
+        user is None
+        or not user.is_active
+        or not link_token_is_valid(user=user, token=token, tokens=email_verification_tokens)
     ):
         raise BadUserInput(INVALID_VERIFICATION_TOKEN_MESSAGE)
     user.is_verified = True

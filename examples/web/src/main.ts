@@ -211,17 +211,26 @@ function renderResetPassword(token: string): void {
   view.replaceChildren(h('p', {}, 'Choose a new password for your account.'), form);
 }
 
-/** `/verify-email?token=...`: the mailed link, verified as soon as the page opens. */
-async function renderVerifyEmail(token: string): Promise<void> {
+/**
+ * `/verify-email?token=...`: the mailed link. The address is verified when the user confirms,
+ * not when the page opens: mail scanners that open links (and run their scripts) must not verify
+ * addresses nobody opened (django-allauth's ACCOUNT_CONFIRM_EMAIL_ON_GET is off for this reason).
+ */
+function renderVerifyEmail(token: string): void {
   const next = button('Continue', { onclick: () => void run(renderHome) });
-  try {
-    await verifyEmail(token);
-    await markVerifiedIfSignedIn();
-    view.replaceChildren(h('p', {}, 'Your email address is verified.'), next);
-  } catch (error) {
-    view.replaceChildren(h('p', {}, 'This verification link cannot be used.'), next);
-    throw error;
-  }
+  const confirm = button('Confirm my email address');
+  confirm.onclick = () =>
+    void run(async () => {
+      try {
+        await verifyEmail(token);
+        await markVerifiedIfSignedIn();
+        view.replaceChildren(h('p', {}, 'Your email address is verified.'), next);
+      } catch (error) {
+        view.replaceChildren(h('p', {}, 'This verification link cannot be used.'), next);
+        throw error;
+      }
+    });
+  view.replaceChildren(h('p', {}, 'Confirm that this email address is yours.'), confirm);
 }
 
 async function renderSignedIn(): Promise<void> {
@@ -352,7 +361,7 @@ function route(): void {
   if (location.pathname === '/verify-email') {
     // Out of the address bar (and of the history) before anything else loads.
     showPath('/verify-email');
-    void run(() => renderVerifyEmail(token));
+    renderVerifyEmail(token);
   } else if (location.pathname === '/reset-password') {
     showPath('/reset-password');
     renderResetPassword(token);

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from subgraph_kit.tasks import AbandonedTaskSweeper, abandoned_tasks_requeue
+from subgraph_kit.tasks import AbandonedTaskSweeper
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +35,17 @@ class Command(DatabaseWorkerCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        abandoned_tasks_requeue()
+        # Never under the autoreloader (db_worker's default with DEBUG on): it runs the loop in a
+        # daemon thread, where a database error would end the loop and leave the process idle.
+        options["reload"] = False
         sweeper = AbandonedTaskSweeper(
             interval_seconds=min(
                 SWEEP_INTERVAL_MAX_SECONDS, settings.TASK_ABANDONED_AFTER_SECONDS / 2
             )
         )
+        # One sweep before the first task, so a task a dead worker left is run now (sweep()
+        # logs a database that is down instead of raising), then one every interval.
+        sweeper.sweep()
         sweeper.start()
         try:
             self._run_until_stopped(*args, **options)

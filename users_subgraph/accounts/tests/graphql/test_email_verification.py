@@ -114,6 +114,17 @@ def test_a_token_dies_when_the_email_changes(graphql, create_user) -> None:
     assert User.objects.get().is_verified is False
 
 
+def test_an_inactive_account_cannot_be_verified(graphql, create_user) -> None:
+    # As a password reset: a deactivated account's mailed links stop working.
+    user = create_user(email="ada@example.com")
+    token = link_token_make(user=user, tokens=email_verification_tokens)
+    user.is_active = False
+    user.save()
+
+    assert error_codes(verify(graphql, token)) == ["BAD_USER_INPUT"]
+    assert User.objects.get().is_verified is False
+
+
 def test_a_token_expires(graphql, create_user, settings, monkeypatch) -> None:
     settings.ACCOUNT_EMAIL_VERIFICATION_TIMEOUT_SECONDS = 3600
     user = create_user(email="ada@example.com")

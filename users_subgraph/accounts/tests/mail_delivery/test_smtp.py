@@ -131,9 +131,36 @@ def test_a_failed_send_is_logged_and_counted_and_the_answer_unchanged(
 
     assert answer == {"data": {"requestPasswordReset": True}}
     assert task.status == "FAILED"
-    assert task.exception_class_path == "builtins.ConnectionRefusedError"
+    assert task.exception_class_path == "accounts.emails.EmailNotSent"
     assert failed_sends("password_reset") == failed_before + 1
     logs = output.getvalue()
     assert f"Sending the password_reset email of user {user.id} failed" in logs
     assert "ada@example.com" not in logs
     assert DBTaskResult.objects.failed().count() == 1
+
+
+class RefusingInbox:
+    """An SMTP server that refuses every recipient, as one does for an unknown mailbox."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        return "550 5.1.1 No such mailbox here"
+
+
+def test_a_refused_recipient_is_logged_without_the_address(graphql, user, settings) -> None:
+    # smtplib's error for a refused recipient is a dict keyed by the address.
+    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    use_smtp(settings, controller.port)
+    try:
+        graphql(REQUEST_PASSWORD_RESET, {"email": "ada@example.com"})
+        with captured_logs() as output:
+            [task] = run_queued_tasks()
+    finally:
+        controller.stop()
+
+    assert task.status == "FAILED"
+    # The service's lines, not the test SMTP server's own (aiosmtpd logs to "mail.log").
+    logs = "\n".join(line for line in output.getvalue().splitlines() if "mail.log" not in line)
+    assert "SMTPRecipientsRefused" in logs
+    assert "ada@example.com" not in logs
+    assert "ada@example.com" not in str(task.traceback)
