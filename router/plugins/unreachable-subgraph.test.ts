@@ -26,11 +26,16 @@ function networkError(code: string, viaCause: boolean): Error {
   return viaCause ? new TypeError('fetch failed', { cause }) : cause;
 }
 
-for (const [code, viaCause] of [
-  ['ECONNREFUSED', false],
-  ['ENOTFOUND', true],
-  ['EAI_AGAIN', false],
-  ['ECONNRESET', true],
+const NOT_REACHED = 'The users service could not be reached; retry shortly.';
+const CUT_SHORT =
+  'The connection to the users service broke; a mutation may or may not have been applied: check before retrying it.';
+
+for (const [code, viaCause, message] of [
+  ['ECONNREFUSED', false, NOT_REACHED],
+  ['ENOTFOUND', true, NOT_REACHED],
+  ['EAI_AGAIN', false, NOT_REACHED],
+  ['ECONNRESET', true, CUT_SHORT],
+  ['UND_ERR_SOCKET', true, CUT_SHORT],
 ] as const) {
   test(`${code}: the subgraph answers a GraphQL error naming it, without its address`, async () => {
     const { fetch, warnings } = wrappedFetch(async () => {
@@ -44,7 +49,7 @@ for (const [code, viaCause] of [
       data: null,
       errors: [
         {
-          message: 'The users service could not be reached; retry shortly.',
+          message,
           extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'users' },
         },
       ],

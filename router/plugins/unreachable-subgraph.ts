@@ -1,29 +1,31 @@
 /** A subgraph that cannot be reached costs its fields with an error that says so, never a 500. */
 import type { GatewayPlugin, Logger } from '@graphql-hive/gateway';
 
-// Network failures of a subgraph that is restarting, being replaced or gone: nothing listens,
-// its name does not resolve (yet: a recreated container), or the connection dropped. Timeouts
-// are not among them: the gateway reports those itself, with GATEWAY_TIMEOUT.
-export const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-]);
+// Network failures of a subgraph that is restarting, being replaced or gone. Timeouts are not
+// among them: the gateway reports those itself, with GATEWAY_TIMEOUT.
+// Nothing listens, or its name does not resolve (yet: a recreated container): the request never
+// reached it, so retrying is safe.
+export const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// The connection broke mid-call: the subgraph may have received, and run, the operation.
+export const CUT_SHORT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+export const UNREACHABLE_CODES = new Set([...NOT_DELIVERED_CODES, ...CUT_SHORT_CODES]);
 
 /** The code of a network failure, thrown by Node's http (`code`) or by fetch (`cause.code`). */
 function networkCode(error: any): string {
   return String(error?.code ?? error?.cause?.code ?? '');
 }
 
-/** What an unreachable subgraph "answers": no data, one error naming it, without its address. */
-export function unreachableSubgraphResponse(subgraphName: string): Response {
+/**
+ * What an unreachable subgraph "answers": no data, one error naming it, without its address.
+ * When the connection broke mid-call the message says a mutation may have been applied, so a
+ * client does not blindly send it again (a second createPost).
+ */
+export function unreachableSubgraphResponse(subgraphName: string, code: string): Response {
+  const message = CUT_SHORT_CODES.has(code)
+    ? `The connection to the ${subgraphName} service broke; a mutation may or may not have been applied: check before retrying it.`
+    : `The ${subgraphName} service could not be reached; retry shortly.`;
   const error = {
-    message: `The ${subgraphName} service could not be reached; retry shortly.`,
+    message,
     extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: subgraphName },
   };
   return new Response(JSON.stringify({ data: null, errors: [error] }), {
@@ -56,7 +58,7 @@ export function useUnreachableSubgraphErrors({ log }: { log: Pick<Logger, 'warn'
           if (!UNREACHABLE_CODES.has(code)) throw error;
           const requestLog = (context as { log?: Pick<Logger, 'warn'> } | undefined)?.log ?? log;
           requestLog.warn({ subgraphName, code }, 'subgraph unreachable');
-          return unreachableSubgraphResponse(subgraphName);
+          return unreachableSubgraphResponse(subgraphName, code);
         }
       });
     },
