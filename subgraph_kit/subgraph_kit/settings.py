@@ -87,6 +87,9 @@ def core_settings(env: environ.Env, *, debug: bool, service_name: str) -> dict[s
     return {
         "DEBUG": debug,
         "SECRET_KEY": strong_secret_key(env, debug=debug),
+        # Earlier keys, still accepted for what they signed (mailed links, admin sessions)
+        # while a rotation settles: comma-separated, newest first (docs/security.md).
+        "SECRET_KEY_FALLBACKS": env.list("SECRET_KEY_FALLBACKS", default=[]),
         "ALLOWED_HOSTS": env.list("ALLOWED_HOSTS", default=[])
         or _development_only(debug, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
         "SERVICE_NAME": service_name,

@@ -176,3 +176,14 @@ def test_tasks_use_the_database_backend_and_requeue_after_five_minutes_by_defaul
 def test_a_task_abandonment_delay_of_zero_or_less_is_refused_by_name(value):
     with pytest.raises(ImproperlyConfigured, match="TASK_ABANDONED_AFTER_SECONDS"):
         tasks_settings(tasks_environment(TASK_ABANDONED_AFTER_SECONDS=value))
+
+
+def test_earlier_secret_keys_come_from_the_environment(monkeypatch):
+    settings = settings_with(
+        monkeypatch, {**PRODUCTION_ENV, "SECRET_KEY_FALLBACKS": "older-key-1,older-key-2"}
+    )
+    assert settings["SECRET_KEY_FALLBACKS"] == ["older-key-1", "older-key-2"]
+
+
+def test_without_earlier_secret_keys_there_are_none(monkeypatch):
+    assert settings_with(monkeypatch, PRODUCTION_ENV)["SECRET_KEY_FALLBACKS"] == []

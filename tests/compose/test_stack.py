@@ -213,8 +213,9 @@ class UsersProbe:
 
 
 def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProject) -> None:
-    # docs/deploy.md, "Rotating the router's secret": subgraphs first with both, then the router,
-    # then the previous one dropped. After each step a journey through the router still works.
+    # docs/deploy.md, "Rotating the router's secret": subgraphs (and the users worker, which
+    # calls posts with the secret) first with both, then the router, then the previous one
+    # dropped. After each step a journey through the router still works.
     account = signup(project)
     old_secret = project.env("ROUTER_SHARED_SECRET")
     new_secret = f"rotated-{uuid.uuid4().hex}"
@@ -225,7 +226,7 @@ def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProjec
     with STEPS.step("secret rotation: subgraphs take the new secret, keep the old as previous"):
         project.set_env(ROUTER_SHARED_SECRET=new_secret, ROUTER_SHARED_SECRET_PREVIOUS=old_secret)
         with UsersProbe(project, account["access"]) as probe:
-            recreate(*SUBGRAPH_SERVICES)
+            recreate(*SUBGRAPH_SERVICES, "users-worker")
             time.sleep(1)
         # The router, not recreated, still sends the old secret: still answered.
         create_post(project, account["access"], "during the rotation")
@@ -245,7 +246,7 @@ def test_router_secret_rotation_keeps_the_router_answered(project: ComposeProjec
         create_post(project, account["access"], "router rotated")
     with STEPS.step("secret rotation: previous dropped, the old secret refused"):
         project.set_env(ROUTER_SHARED_SECRET_PREVIOUS="")
-        recreate(*SUBGRAPH_SERVICES)
+        recreate(*SUBGRAPH_SERVICES, "users-worker")
         create_post(project, account["access"], "rotation done")
         for service in SUBGRAPH_SERVICES:
             assert subgraph_status_with_secret(project, service, old_secret) == "403"

@@ -180,7 +180,10 @@ def test_a_secret_optional_in_compose_is_optional_here_and_only_that(kind, name,
     for variable, source in container_environment(kind, name).items():
         if not is_secret(variable):
             continue
-        optional_in_compose = compose_environment[variable] == f"${{{variable}:-}}"
+        # `${NAME:-}`: empty unless .env sets it (NAME may be service-prefixed in .env).
+        optional_in_compose = (
+            re.fullmatch(r"\$\{\w+:-\}", compose_environment[variable]) is not None
+        )
         # users signs tokens with JWT_PRIVATE_KEY: empty only in compose's HS256 set-up.
         if variable == "JWT_PRIVATE_KEY":
             optional_in_compose = False
