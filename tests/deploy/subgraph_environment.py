@@ -51,6 +51,7 @@ def _generated_dotenv() -> tuple[tuple[str, str], ...]:
 OPERATOR_MAIL_SETTINGS = {
     "EMAIL_HOST": "smtp.example.com",
     "DEFAULT_FROM_EMAIL": "accounts@example.com",
+    "FRONTEND_BASE_URL": "https://app.example.com",
 }
 
 
