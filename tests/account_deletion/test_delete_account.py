@@ -185,10 +185,11 @@ def test_a_crash_of_worker_and_posts_half_way_is_recovered_after_restart(stack: 
         "shell",
         "-c",
         "from django_tasks_db.models import DBTaskResult; "
-        "print([task.status for task in DBTaskResult.objects.filter("
-        f"args_kwargs__kwargs__user_id='{user_id}')])",
+        "print(sorted(task.status for task in DBTaskResult.objects.filter("
+        f"args_kwargs__kwargs__user_id='{user_id}')))",
     )
-    assert unfinished.splitlines()[-1] in ("['RUNNING']", "['READY']")
+    # ...beside the late purge (accounts.signals), queued for two minutes later.
+    assert unfinished.splitlines()[-1] in ("['READY', 'RUNNING']", "['READY', 'READY']")
 
     posts.start()
     worker.start()

@@ -3,7 +3,8 @@ transaction that also queues the purge of their posts, then tells posts at once.
 
 from __future__ import annotations
 
-from django_tasks_db.models import DBTaskResult
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from accounts import signals
 from accounts.models import User
@@ -20,7 +21,17 @@ def delete_account(graphql, access_token: str | None, password: str = PASSWORD) 
 
 
 def queued_purges() -> list[dict]:
-    return [task.args_kwargs for task in DBTaskResult.objects.filter(task_path=PURGE_TASK_PATH)]
+    """The purges queued to run now (the late ones: late_purges)."""
+    return [
+        task.args_kwargs
+        for task in DBTaskResult.objects.filter(task_path=PURGE_TASK_PATH, run_after=get_date_max())
+    ]
+
+
+def late_purges() -> list[DBTaskResult]:
+    return list(
+        DBTaskResult.objects.filter(task_path=PURGE_TASK_PATH).exclude(run_after=get_date_max())
+    )
 
 
 def test_deletes_the_user_queues_the_purge_and_tells_posts_at_once(
@@ -85,6 +96,19 @@ def test_wrong_passwords_count_as_failed_logins(graphql, user, tokens, posts_ser
 def test_needs_an_access_token(graphql, user, posts_service) -> None:
     assert error_codes(delete_account(graphql, None)) == ["UNAUTHENTICATED"]
     assert User.objects.filter(id=user.id).exists()
+
+
+def test_a_second_purge_runs_after_any_racing_create_post_has_ended(
+    graphql, user, tokens, posts_service
+) -> None:
+    # A createPost whose check passed just before the tombstone can store its post after the
+    # first purge; the late purge deletes it.
+    before = timezone.now()
+    delete_account(graphql, tokens.access)
+
+    [late] = late_purges()
+    assert late.args_kwargs == {"args": [], "kwargs": {"user_id": str(user.id)}}
+    assert late.run_after >= before + signals.LATE_PURGE_DELAY
 
 
 def test_repeating_it_after_success_changes_nothing(graphql, user, tokens, posts_service) -> None:
