@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import tempfile
 import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
@@ -56,6 +59,7 @@ class AbandonedTaskSweeper(threading.Thread):
     def sweep(self) -> None:
         try:
             abandoned_tasks_requeue()
+            heartbeat_touch()
         except DatabaseError as error:
             # A locked SQLite file or a database restarting: the next sweep tries again.
             logger.warning("Could not check for abandoned tasks: %s", error)
@@ -64,3 +68,18 @@ class AbandonedTaskSweeper(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def heartbeat_file() -> Path:
+    """TASK_WORKER_HEARTBEAT_FILE, by default `task-worker-heartbeat` in the temporary folder
+    (subgraph_kit/container/worker_healthcheck.py reads the same)."""
+    return Path(
+        os.environ.get("TASK_WORKER_HEARTBEAT_FILE")
+        or Path(tempfile.gettempdir()) / "task-worker-heartbeat"
+    )
+
+
+def heartbeat_touch() -> None:
+    """The worker is alive and reaches its database. A worker serves no HTTP for a health check
+    to ask: compose's check reads this file's age instead."""
+    heartbeat_file().touch()

@@ -48,3 +48,23 @@ def test_in_batch_mode_a_database_error_ends_the_worker(worker_runs, settings) -
     settings.TASK_ABANDONED_AFTER_SECONDS = 300
     with pytest.raises(OperationalError):
         call_command(task_worker.Command(), "--no-reload", "--batch")
+
+
+def test_a_sweep_that_reaches_the_database_touches_the_heartbeat(tmp_path, monkeypatch) -> None:
+    from subgraph_kit import tasks
+
+    heartbeat = tmp_path / "heartbeat"
+    monkeypatch.setenv("TASK_WORKER_HEARTBEAT_FILE", str(heartbeat))
+    monkeypatch.setattr(tasks, "abandoned_tasks_requeue", lambda: 0)
+    monkeypatch.setattr(tasks, "close_old_connections", lambda: None)
+    tasks.AbandonedTaskSweeper(interval_seconds=60).sweep()
+    assert heartbeat.exists()
+
+    heartbeat.unlink()
+
+    def database_down() -> int:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks, "abandoned_tasks_requeue", database_down)
+    tasks.AbandonedTaskSweeper(interval_seconds=60).sweep()
+    assert not heartbeat.exists()

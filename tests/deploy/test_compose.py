@@ -164,8 +164,12 @@ def test_the_users_task_worker_runs_the_users_image_and_settings():
     assert worker["networks"] == ["backend", "outbound"]
     assert not (compose()["networks"]["outbound"] or {}).get("internal")
     assert "ports" not in worker
-    # The image's health check asks /readyz of a server the worker does not run.
-    assert worker["healthcheck"] == {"disable": True}
+    # Not the image's health check (/readyz of a server the worker does not run): its heartbeat.
+    assert worker["healthcheck"]["test"] == [
+        "CMD",
+        "python",
+        "/opt/subgraph_kit/container/worker_healthcheck.py",
+    ]
     assert depends_on("users-worker") == {"users-migrate": "service_completed_successfully"}
     assert worker["restart"] == "unless-stopped"
 
