@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tasks.base import Task
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -243,16 +244,13 @@ def verification_email_request(*, email: str, client_address: str) -> None:
     The same answer and the same work whether the address is unknown, verified or not: the
     task decides whether a message goes out (accounts.tasks).
     """
-    email = _normalized_valid_email(email)
-    with rate_limits.attempt(
-        counted_always=[
-            account_limits.VERIFICATION_EMAIL_PER_CLIENT.quota(
-                rate_limits.client_subject(client_address)
-            ),
-            account_limits.VERIFICATION_EMAIL_PER_EMAIL.quota(email),
-        ]
-    ):
-        tasks.send_verification_email.enqueue(email=email)
+    _mail_request(
+        email=email,
+        client_address=client_address,
+        per_client=account_limits.VERIFICATION_EMAIL_PER_CLIENT,
+        per_email=account_limits.VERIFICATION_EMAIL_PER_EMAIL,
+        task=tasks.send_verification_email,
+    )
 
 
 @transaction.atomic
@@ -275,16 +273,33 @@ def password_reset_request(*, email: str, client_address: str) -> None:
 
     The same answer and the same work whether the account exists or not (accounts.tasks).
     """
+    _mail_request(
+        email=email,
+        client_address=client_address,
+        per_client=account_limits.PASSWORD_RESET_PER_CLIENT,
+        per_email=account_limits.PASSWORD_RESET_PER_EMAIL,
+        task=tasks.send_password_reset_email,
+    )
+
+
+def _mail_request(
+    *,
+    email: str,
+    client_address: str,
+    per_client: rate_limits.RateLimit,
+    per_email: rate_limits.RateLimit,
+    task: Task,
+) -> None:
+    """Count the request per client and per (normalized) address, then queue `task` with the
+    address: whether a message goes out is the task's decision, off the request path."""
     email = _normalized_valid_email(email)
     with rate_limits.attempt(
         counted_always=[
-            account_limits.PASSWORD_RESET_PER_CLIENT.quota(
-                rate_limits.client_subject(client_address)
-            ),
-            account_limits.PASSWORD_RESET_PER_EMAIL.quota(email),
+            per_client.quota(rate_limits.client_subject(client_address)),
+            per_email.quota(email),
         ]
     ):
-        tasks.send_password_reset_email.enqueue(email=email)
+        task.enqueue(email=email)
 
 
 @transaction.atomic
