@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -256,13 +257,9 @@ def verification_email_request(*, email: str, client_address: str) -> None:
 @transaction.atomic
 def email_verify(*, token: str) -> User:
     """Mark the address of the token's user verified; the token then stops working."""
-    user = _link_token_user(token)
-    if (
-        user is None
-        or not user.is_active
-        or not link_token_is_valid(user=user, token=token, tokens=email_verification_tokens)
-    ):
-        raise BadUserInput(INVALID_VERIFICATION_TOKEN_MESSAGE)
+    user = _link_token_owner(
+        token, tokens=email_verification_tokens, invalid_message=INVALID_VERIFICATION_TOKEN_MESSAGE
+    )
     user.is_verified = True
     user.save(update_fields=["is_verified"])
     return user
@@ -311,13 +308,9 @@ def password_reset(*, token: str, new_password: str) -> Authentication:
     Opening the mailed link proved the address is the user's: it is marked verified
     (django-allauth does the same).
     """
-    user = _link_token_user(token)
-    if (
-        user is None
-        or not user.is_active
-        or not link_token_is_valid(user=user, token=token, tokens=password_reset_tokens)
-    ):
-        raise BadUserInput(INVALID_PASSWORD_RESET_TOKEN_MESSAGE)
+    user = _link_token_owner(
+        token, tokens=password_reset_tokens, invalid_message=INVALID_PASSWORD_RESET_TOKEN_MESSAGE
+    )
     try:
         validate_password(new_password, user=user)
     except ValidationError as error:
@@ -329,11 +322,19 @@ def password_reset(*, token: str, new_password: str) -> Authentication:
     return Authentication(user=user, tokens=token_pair_issue(user=user))
 
 
-def _link_token_user(token: str) -> User | None:
-    """The user a mailed token names, row locked: two uses of one token queue, and the second
-    finds it spent."""
+def _link_token_owner(
+    token: str, *, tokens: PasswordResetTokenGenerator, invalid_message: str
+) -> User:
+    """The active user a valid mailed token of this kind names, row locked (two uses of one
+    token queue, and the second finds it spent); BAD_USER_INPUT with `invalid_message` for an
+    unknown, inactive, expired or spent token, without saying which."""
     user_id = link_token_user_id(token)
-    return _locked_user(user_id) if user_id is not None else None
+    user = _locked_user(user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise BadUserInput(invalid_message)
+    if not link_token_is_valid(user=user, token=token, tokens=tokens):
+        raise BadUserInput(invalid_message)
+    return user
 
 
 def user_delete(*, user_id: uuid.UUID, password: str, client_address: str) -> None:
