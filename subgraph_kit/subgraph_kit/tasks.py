@@ -44,7 +44,8 @@ def abandoned_tasks_requeue(*, older_than_seconds: float | None = None) -> int:
 
 
 class AbandonedTaskSweeper(threading.Thread):
-    """Calls `abandoned_tasks_requeue` every `interval_seconds` beside the worker's loop."""
+    """Calls `abandoned_tasks_requeue` every `interval_seconds` beside the worker's loop, the
+    first time one interval after it starts (the worker sweeps once itself before its loop)."""
 
     def __init__(self, *, interval_seconds: float) -> None:
         super().__init__(name="abandoned-task-sweeper", daemon=True)
@@ -52,9 +53,8 @@ class AbandonedTaskSweeper(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.is_set():
+        while not self.stopped.wait(self.interval_seconds):
             self.sweep()
-            self.stopped.wait(self.interval_seconds)
 
     def sweep(self) -> None:
         try:

@@ -44,7 +44,7 @@ class Command(DatabaseWorkerCommand):
             )
         )
         # One sweep before the first task, so a task a dead worker left is run now (sweep()
-        # logs a database that is down instead of raising), then one every interval.
+        # logs a database that is down instead of raising); the thread sweeps every interval.
         sweeper.sweep()
         sweeper.start()
         try:
