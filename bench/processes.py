@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,3 +118,19 @@ def service_memory(service: str, root_pid: int) -> list[ProcessMemory]:
             )
         )
     return memory
+
+
+@contextmanager
+def paused(process_group_ids: list[int]) -> Iterator[None]:
+    """These process groups stopped (SIGSTOP) for the block, then resumed (SIGCONT).
+
+    Stopped anywhere, within a database transaction too, a process runs nothing until it is
+    resumed; what it had started then finishes as if it had been slow.
+    """
+    for group in process_group_ids:
+        os.killpg(group, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for group in process_group_ids:
+            os.killpg(group, signal.SIGCONT)

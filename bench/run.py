@@ -11,6 +11,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,7 @@ import httpx
 from bench import report, rounds, router_metrics
 from bench.dataset import PASSWORD, Batch, Seeder, user_email, user_id
 from bench.load import LoadResult, run_wrk
-from bench.processes import cpu_seconds, gateway_pid, service_memory
+from bench.processes import cpu_seconds, gateway_pid, paused, service_memory
 from bench.profiles import profile_node, start_py_spy, summarize_cpuprofile, summarize_py_spy
 from bench.scenarios import (
     MY_POSTS,
@@ -403,13 +404,14 @@ class Benchmark:
         counted = []
         for label, first, send in cases:
             send()  # once unmeasured: the connections are in the pools
-            self.bench.postgres.reset_statement_counts()
-            for _ in range(SQL_COUNT_REQUESTS):
-                send()
-            statements = {
-                database_services.get(database, database): calls
-                for database, calls in self.bench.postgres.statement_counts().items()
-            }
+            with self._task_workers_paused():
+                self.bench.postgres.reset_statement_counts()
+                for _ in range(SQL_COUNT_REQUESTS):
+                    send()
+                statements = {
+                    database_services.get(database, database): calls
+                    for database, calls in self.bench.postgres.statement_counts().items()
+                }
             counted.append(
                 {
                     "request": label,
@@ -428,6 +430,16 @@ class Benchmark:
                 }
             )
         return counted
+
+    def _task_workers_paused(self) -> AbstractContextManager[None]:
+        """The task workers stopped while the block runs.
+
+        A worker polls its queue every second (a transaction and a query in its service's
+        database) whatever the requests do: counted with them, those statements made the counts
+        vary with how long the requests took.
+        """
+        workers = self.bench.task_workers()
+        return paused([worker.process.pid for worker in workers if worker.process is not None])
 
     # ------------------------------------------------------------------ profiles
 

@@ -162,6 +162,14 @@ class BenchStack:
             monolith=self.postgres.database_url(MONOLITH_DATABASE),
         )
 
+    def task_workers(self) -> list[ServiceProcess]:
+        """The stack's task workers (the users service's: account mail and purges)."""
+        return [
+            self.stack.services[subgraph.worker_name]
+            for subgraph in self.stack.manifest.subgraphs
+            if subgraph.runs_task_worker
+        ]
+
     def database_services(self) -> dict[str, str]:
         """Database name -> the service that owns it."""
         urls = self.database_urls()

@@ -1,10 +1,16 @@
 """The ASGI application: API paths through API_MIDDLEWARE, the admin's through MIDDLEWARE."""
 
-import pytest
-from asgiref.sync import SyncToAsync, async_to_sync
-from asgiref.testing import ApplicationCommunicator
+import asyncio
+import json
+import threading
 
-from subgraph_kit.asgi import get_subgraph_asgi_application
+import pytest
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
+from asgiref.testing import ApplicationCommunicator
+from django.core.signals import request_finished, request_started
+
+from subgraph_kit.asgi import RequestThreads, SubgraphApplication, get_subgraph_asgi_application
+from tests.urls import SYNC_WORK_THREADS
 
 ROUTER_SECRET = ("x-router-secret", "router-secret-for-tests")
 
@@ -96,3 +102,115 @@ def test_admin_paths_go_through_the_admins_middleware(application):
     assert (status, body) == (200, b'{"admin": true}')
     assert "x-content-type-options" not in headers
     assert headers["x-request-id"]
+
+
+@pytest.fixture
+def own_application():
+    """An application of the test's own: its kept threads hold the test's database connections
+    (SQLite keeps an in-memory database's connection open), which no other test should get."""
+    application = SubgraphApplication()
+    yield application
+    for thread in application.api_handler.request_threads._idle:
+        thread.shutdown()
+
+
+# The request opens a database connection on the lent thread, outside the test's transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_requests_sync_code_runs_on_a_thread_kept_for_the_next_requests(own_application):
+    SYNC_WORK_THREADS.clear()
+    answers = [
+        json.loads(call(own_application, "GET", "/sync-work", [ROUTER_SECRET])[2]) for _ in range(5)
+    ]
+
+    # Not on the event loop's thread, and on the same kept thread each time: Django's handler
+    # would start and join a new one per request.
+    assert all(answer["loop_thread"] != SYNC_WORK_THREADS[0].ident for answer in answers)
+    assert len(SYNC_WORK_THREADS) == 5
+    assert all(thread is SYNC_WORK_THREADS[0] for thread in SYNC_WORK_THREADS)
+    assert own_application.api_handler.request_threads.idle_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_djangos_connection_upkeep_runs_on_the_requests_thread(own_application):
+    # close_old_connections, connected to both signals, closes (or returns to PostgreSQL's pool)
+    # the connection of the thread it runs on: it must be the thread the request's queries used.
+    upkeep_threads = []
+
+    def record(**kwargs):
+        upkeep_threads.append(threading.current_thread())
+
+    SYNC_WORK_THREADS.clear()
+    request_started.connect(record)
+    request_finished.connect(record)
+    try:
+        call(own_application, "GET", "/sync-work", [ROUTER_SECRET])
+    finally:
+        request_started.disconnect(record)
+        request_finished.disconnect(record)
+
+    assert upkeep_threads == [SYNC_WORK_THREADS[0]] * 2
+
+
+def run_requests_together(threads: RequestThreads, count: int) -> set[int]:
+    """`count` requests whose sync code waits for the others': each must have a thread."""
+    all_in = threading.Barrier(count, timeout=5)
+    seen = set()
+
+    def wait_for_the_others():
+        seen.add(threading.get_ident())
+        all_in.wait()
+
+    async def request():
+        async with threads.lend():
+            await sync_to_async(wait_for_the_others)()
+
+    async def main():
+        await asyncio.gather(*(request() for _ in range(count)))
+
+    asyncio.run(main())
+    return seen
+
+
+def test_concurrent_requests_get_threads_of_their_own():
+    threads = RequestThreads()
+
+    assert len(run_requests_together(threads, 3)) == 3
+    assert threads.idle_count == 3
+
+
+def test_idle_threads_are_kept_up_to_a_limit():
+    threads = RequestThreads(max_idle=2)
+
+    assert len(run_requests_together(threads, 4)) == 4
+    assert threads.idle_count == 2
+
+
+def test_a_thread_still_busy_when_its_request_ends_is_not_lent_again():
+    threads = RequestThreads()
+    entered, release = threading.Event(), threading.Event()
+    busy_thread = []
+
+    def uninterruptible():
+        busy_thread.append(threading.get_ident())
+        entered.set()
+        release.wait(5)
+
+    async def cancelled_request():
+        async with threads.lend():
+            work = asyncio.create_task(sync_to_async(uninterruptible)())
+            assert await asyncio.to_thread(entered.wait, 5)
+            # A client disconnect: Django cancels the request while its sync code runs.
+            work.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await work
+
+    async def next_request():
+        async with threads.lend():
+            return await sync_to_async(threading.get_ident)()
+
+    asyncio.run(cancelled_request())
+    assert threads.idle_count == 0
+    next_thread = asyncio.run(next_request())
+    release.set()
+
+    assert next_thread != busy_thread[0]

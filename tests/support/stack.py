@@ -271,10 +271,14 @@ class Stack:
     def _task_worker(self, subgraph: Subgraph) -> ServiceProcess:
         """The subgraph's task worker, on the subgraph's database and settings."""
         served = self.services[subgraph.name]
+        command = task_worker_command()
+        if self.workers is None:
+            # The tests' stack: the worker polls its queue this often, quicker than the default
+            # 1 s, so mail arrives soon. The images' command (`workers`) keeps the default.
+            command += ["--interval", "0.2"]
         return ServiceProcess(
             name=subgraph.worker_name,
-            # --interval: the worker polls its queue this often; quicker than the default 1 s.
-            command=[*task_worker_command(), "--interval", "0.2"],
+            command=command,
             cwd=served.cwd,
             env=served.env,
             health_url=None,
