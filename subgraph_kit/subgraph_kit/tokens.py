@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,9 @@ from subgraph_kit.errors import Unauthenticated
 # so a flood of forged tokens cannot turn the router into a JWKS-fetching amplifier.
 JWKS_REFETCH_INTERVAL_SECONDS = 30.0
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "token_type", "id"]
+# Tokens whose verification is remembered (see AccessTokenVerifier.verify): the recent callers'
+# tokens, about a kilobyte each.
+VERIFIED_TOKENS_KEPT = 4096
 
 logger = logging.getLogger(__name__)
 # What fetching a JWKS can raise: unreachable or failing (PyJWKClientError), no usable key
@@ -42,6 +46,16 @@ class Viewer:
     user_id: uuid.UUID
     email: str
     is_staff: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    viewer: Viewer
+    key_id: str | None
+    # The key object that verified it: a key set fetched again holds new objects, so a token is
+    # verified again after every JWKS refresh (and fails when its key has been dropped).
+    key: Any
+    expires_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,7 @@ class AccessTokenVerifier:
         self._jwks_fetch_lock = threading.Lock()
         self._jwks_background_refresh: threading.Thread | None = None
         self._jwks_client: jwt.PyJWKClient | None = None
+        self._verified: OrderedDict[str, VerifiedToken] = OrderedDict()
         if config.algorithm.startswith("HS"):
             if not config.secret_key:
                 raise ValueError("JWT_SECRET_KEY is required when JWT_ALGORITHM is HS*")
@@ -99,15 +114,36 @@ class AccessTokenVerifier:
             raise ValueError("Set JWT_PUBLIC_KEY or JWT_JWKS_URL to verify RS256 tokens")
 
     async def verify(self, raw_token: str) -> Viewer:
+        """The token's viewer; raises Unauthenticated for a token that does not verify.
+
+        A client sends the same token with every request until it expires: a token verified
+        once is remembered (by its exact text, so only that token maps to that viewer) with the
+        key object that verified it and its expiry. While that key is still the one its key id
+        names and the token has not expired, the signature and claims need no second check:
+        they are the same bytes checked against the same key.
+        """
+        remembered = self._verified.get(raw_token)
+        if remembered is not None:
+            key = await self._key_for(remembered.key_id)
+            if key is remembered.key and time.time() < remembered.expires_at:
+                self._verified.move_to_end(raw_token)
+                return remembered.viewer
+            del self._verified[raw_token]
         try:
             header = jwt.get_unverified_header(raw_token)
         except jwt.PyJWTError:
             raise Unauthenticated("Malformed access token") from None
         # PyJWT has checked that `kid`, when present, is a string.
-        key = await self._key_for(header.get("kid"))
-        return self._decode(raw_token, key)
+        key_id = header.get("kid")
+        key = await self._key_for(key_id)
+        viewer, expires_at = self._decode(raw_token, key)
+        self._verified[raw_token] = VerifiedToken(viewer, key_id, key, expires_at)
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return viewer
 
-    def _decode(self, raw_token: str, key: Any) -> Viewer:
+    def _decode(self, raw_token: str, key: Any) -> tuple[Viewer, float]:
+        """The token's viewer and the time (epoch seconds) until which it verifies."""
         try:
             claims = jwt.decode(
                 raw_token,
@@ -128,11 +164,13 @@ class AccessTokenVerifier:
             user_id = uuid.UUID(str(claims["id"]))
         except ValueError:
             raise Unauthenticated("Invalid access token") from None
-        return Viewer(
+        viewer = Viewer(
             user_id=user_id,
             email=str(claims.get("email", "")),
             is_staff=bool(claims.get("is_staff", False)),
         )
+        # PyJWT has checked that `exp` is a number and accepts it until exp + leeway.
+        return viewer, float(claims["exp"]) + self.config.leeway_seconds
 
     async def _key_for(self, key_id: str | None) -> Any:
         if self._static_key is not None:

@@ -108,6 +108,69 @@ def test_hs256_with_the_shared_secret():
         verify(verifier, mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID))
 
 
+@pytest.fixture
+def signature_checks(monkeypatch):
+    """How many times PyJWT checked a token's signature and claims."""
+    checks = []
+    original = jwt.decode
+
+    def counting_decode(*args, **kwargs):
+        checks.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    return checks
+
+
+def test_a_verified_token_is_remembered_until_it_expires(signature_checks):
+    verifier = rs256_verifier()
+    token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, is_staff=True)
+
+    viewers = [verify(verifier, token) for _ in range(3)]
+
+    assert viewers == [Viewer(user_id=USER_ID, email="someone@example.com", is_staff=True)] * 3
+    assert signature_checks == [token]
+
+
+def test_a_remembered_token_is_refused_once_it_expires(signature_checks):
+    verifier = rs256_verifier()
+    # JWT times are whole seconds: expiring 2 s from now, it expires within 1 to 2 s.
+    token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID, expires_in=dt.timedelta(seconds=2))
+    assert verify(verifier, token).user_id == USER_ID
+
+    time.sleep(2.05)
+
+    with pytest.raises(Unauthenticated, match="Access token has expired"):
+        verify(verifier, token)
+    assert signature_checks == [token, token]
+
+
+def test_only_the_exact_token_is_remembered(signature_checks):
+    verifier = rs256_verifier()
+    token = mint_token(signing_key=PRIVATE_KEY, user_id=USER_ID)
+    verify(verifier, token)
+    header, body, signature = token.split(".")
+    claims = json.loads(jwt.utils.base64url_decode(body))
+    claims["is_staff"] = True
+    forged_body = jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
+
+    with pytest.raises(Unauthenticated):
+        verify(verifier, f"{header}.{forged_body}.{signature}")
+
+
+def test_remembered_tokens_are_bounded(monkeypatch, signature_checks):
+    monkeypatch.setattr("subgraph_kit.tokens.VERIFIED_TOKENS_KEPT", 2)
+    verifier = rs256_verifier()
+    first, second, third = (
+        mint_token(signing_key=PRIVATE_KEY, user_id=uuid.uuid4()) for _ in range(3)
+    )
+    for token in (first, second, third, third, second, first):
+        verify(verifier, token)
+
+    # The first was forgotten when the third came; the second, used since, was kept.
+    assert signature_checks == [first, second, third, first]
+
+
 class JwksServer:
     """A users service stand-in publishing a JWKS on a free loopback port, counting fetches."""
 
