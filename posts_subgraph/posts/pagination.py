@@ -102,5 +102,8 @@ def page_from_rows(rows: Iterable[Post], request: PageRequest) -> Page:
 
 async def paginate(queryset: QuerySet[Post], request: PageRequest) -> Page:
     """One page of a post queryset: one query (and one thread hop) for the rows."""
-    page_rows = queryset.filter(after_position(request.after)).order_by(*LISTING_ORDER)
+    if request.after is not None:
+        # (A first page skips the empty filter: each QuerySet step clones the query.)
+        queryset = queryset.filter(after_position(request.after))
+    page_rows = queryset.order_by(*LISTING_ORDER)
     return page_from_rows([post async for post in page_rows[: request.first + 1]], request)
