@@ -28,7 +28,7 @@ WORKERS = 2
 WORKER_PEAK_RSS_LIMIT_BYTES = 300 * 1024 * 1024
 # After the burst: a worker at rest is about 100 MB. Each Argon2 thread's 19 MiB used to stay
 # resident (glibc's malloc raised its mmap threshold after the first hash freed its memory; serve.sh
-# fixes the threshold), two threads per worker: 140-160 MB.
+# fixes the threshold), two threads per worker: 131-171 MB measured.
 WORKER_RSS_AFTER_LIMIT_BYTES = 125 * 1024 * 1024
 
 
