@@ -75,7 +75,8 @@ def _argv(pid: int) -> list[str]:
 
 
 def _is_gateway(argv: list[str]) -> bool:
-    return Path(argv[0]).name == "node" and any("hive-gateway" in arg for arg in argv)
+    """`node server.ts`: router/server.ts serving Hive Gateway's runtime."""
+    return Path(argv[0]).name == "node" and any(Path(arg).name == "server.ts" for arg in argv[1:])
 
 
 def gateway_pid(router_root_pid: int) -> int:
@@ -83,7 +84,7 @@ def gateway_pid(router_root_pid: int) -> int:
     for pid in process_tree(router_root_pid):
         if _is_gateway(_argv(pid)):
             return pid
-    raise RuntimeError("no hive-gateway node process in the router's process tree")
+    raise RuntimeError("no `node server.ts` process in the router's process tree")
 
 
 def _role(service: str, argv: list[str], is_root: bool) -> tuple[str, bool]:

@@ -5,7 +5,7 @@
  * The access-token-only rule is a plugin: plugins/access-token-policy.ts.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createInlineSigningKeyProvider } from '@graphql-hive/gateway';
+import { createInlineSigningKeyProvider } from '@graphql-mesh/plugin-jwt-auth';
 import { GraphQLError } from 'graphql';
 import { unauthenticated } from './errors.ts';
 import type { JwtSettings } from './settings.ts';

@@ -1,5 +1,5 @@
 /** Cross-origin browser access (CORS) and the header that keeps cross-site requests out (CSRF). */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 
 // Browsers send "simple" requests (GET, or POST as a form, text/plain or without a content type)
 // cross-site without asking CORS first. Such a POST must carry this header, which no HTML form can

@@ -2,7 +2,7 @@
  * The router's logger. Development: Hive's readable console lines. Production: one JSON object
  * per line (level, msg, timestamp, requestId and the attributes the plugins add).
  */
-import { ConsoleLogWriter, JSONLogWriter, Logger } from '@graphql-hive/gateway';
+import { ConsoleLogWriter, JSONLogWriter, Logger } from '@graphql-hive/gateway-runtime';
 import type { LogLevel } from './settings.ts';
 
 // Redacted even at debug level, where Hive logs every subgraph call with its headers, query,

@@ -1,7 +1,7 @@
 /**
  * The router's settings: the one description of every environment variable it reads, with its
- * default and the reason for it. Read once at startup by gateway.config.ts; an invalid value stops
- * the router with an error naming the variable. `readSettings` takes the environment as an
+ * default and the reason for it. Read once at startup by server.ts; an invalid value stops the
+ * router with an error naming the variable. `readSettings` takes the environment as an
  * argument so that tests can read any combination without touching process.env.
  *
  * ROUTER_NODE_OPTIONS is not here: it is Node's own flags (the heap caps), applied by the

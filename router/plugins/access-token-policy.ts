@@ -6,7 +6,7 @@
  * - errors carrying HTTP 401 (e.g. the JWT plugin's "Unauthenticated" for a bad signature or an
  *   expired token) get `extensions.code = "UNAUTHENTICATED"`.
  */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { rewritingErrors, unauthenticated, withExtensions } from '../errors.ts';
 
 // The claims the subgraphs require (subgraph_kit/subgraph_kit/tokens.py REQUIRED_CLAIMS): a token

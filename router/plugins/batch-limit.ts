@@ -1,5 +1,5 @@
 /** A limit on the operations in one batched request, refused with a 400 that names it. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 
 /**

@@ -1,5 +1,5 @@
 /** The pagination cap and the cost limit: what an operation may fetch, priced before execution. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
   getArgumentValues,
   getNamedType,

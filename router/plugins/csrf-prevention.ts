@@ -1,5 +1,5 @@
 /** CSRF: refuses what a browser could send cross-site without a preflight, and that could change anything. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 
 // The content types of a "simple" request: a browser sends a POST with one of these (an HTML

@@ -1,5 +1,5 @@
 /** Where GraphiQL is off: a browser asking for it gets a short page saying how to turn it on. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 
 /** The variable that turns GraphiQL on (with introspection, which it needs): see settings.ts. */
 export const GRAPHIQL_VARIABLE = 'ROUTER_INTROSPECTION';

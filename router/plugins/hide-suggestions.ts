@@ -4,7 +4,7 @@
  * `{"titl": ...}` for an input type, a subgraph's own error). A suggestion names fields, arguments,
  * types or enum values of the schema, which is what disabled introspection keeps to itself.
  */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { rewritingErrors, withExtensions } from '../errors.ts';
 
 // graphql-js: ` Did you mean "title"?`, ` Did you mean "a", "b", or "c"?`, ` Did you mean the enum

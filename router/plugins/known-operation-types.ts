@@ -1,5 +1,5 @@
 /** Operation types the schema does not define (subscription, today) refused as invalid. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ASTVisitor, type ValidationContext } from 'graphql';
 
 const ROOT_TYPE_NAMES = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' } as const;

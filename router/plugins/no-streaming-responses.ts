@@ -1,5 +1,5 @@
 /** No Server-Sent Events or multipart responses: the API has no subscriptions, @defer or @stream. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 
 const JSON_MEDIA_TYPES = ['application/graphql-response+json', 'application/json', 'application/*', '*/*'];
 const STREAMING_MEDIA_TYPES = ['text/event-stream', 'multipart/mixed'];

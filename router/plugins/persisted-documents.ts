@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { GatewayPlugin, Logger } from '@graphql-hive/gateway';
+import type { GatewayPlugin, Logger } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 
 export const TRUSTED_DOCUMENTS_MODES = ['off', 'log', 'only-trusted'] as const;

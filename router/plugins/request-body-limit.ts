@@ -1,5 +1,5 @@
 /** A limit on the size of a request body, read no further than the limit. */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 
 /**

@@ -1,5 +1,5 @@
 /** The request log: one line per GraphQL request (per operation of a batch), without its content. */
-import type { GatewayPlugin, Logger } from '@graphql-hive/gateway';
+import type { GatewayPlugin, Logger } from '@graphql-hive/gateway-runtime';
 import { getOperationAST, Kind } from 'graphql';
 
 type Outcome = { outcome: string; errorCodes: string[] };

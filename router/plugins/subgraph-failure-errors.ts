@@ -1,7 +1,7 @@
 /**
  * Subgraph failures cost their fields, not the response, and do not leak the router's call.
  */
-import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { rewritingErrors, withExtensions } from '../errors.ts';
 
 /**

@@ -1,5 +1,5 @@
 /** A subgraph that cannot be reached costs its fields with an error that says so, never a 500. */
-import type { GatewayPlugin, Logger } from '@graphql-hive/gateway';
+import type { GatewayPlugin, Logger } from '@graphql-hive/gateway-runtime';
 
 // Network failures of a subgraph that is restarting, being replaced or gone. Timeouts are not
 // among them: the gateway reports those itself, with GATEWAY_TIMEOUT.

@@ -32,7 +32,7 @@ from tests.deploy.subgraph_environment import operator_dotenv
 SERVICES = compose()["services"]
 ROUTER_PACKAGE = json.loads((REPO_ROOT / "router" / "package.json").read_text())
 ROUTER_DOCKERFILE = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
-# The router's configuration: gateway.config.ts and the modules it imports, without unit tests.
+# The router's modules: server.ts (the entry point), gateway.ts and the rest, without unit tests.
 ROUTER_MODULES = sorted(
     path
     for path in (REPO_ROOT / "router").glob("**/*.ts")
@@ -46,11 +46,8 @@ DATABASE_URL_TEMPLATE = re.compile(
 )
 # PASSWORD_RESET_* (and RATE_LIMIT_PASSWORD_RESET_*) configure the reset flow: no password.
 SECRET_NAME = re.compile(r"SECRET|PASSWORD(?!_RESET)|PRIVATE_KEY")
-# What the official gateway image bundles for config files to import (its rollup bundle list):
-# the gateway with its JWT plugin, the Rust query planner runtime, and graphql itself.
 # Compared with, never bound to: a container listens on all of its own interfaces.
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
-IMAGE_BUNDLED_PACKAGES = {"@graphql-hive/gateway", "@graphql-hive/router-runtime", "graphql"}
 
 
 def depends_on(service: str) -> dict[str, str]:
@@ -265,54 +262,55 @@ def test_router_calls_the_subgraphs_by_service_name():
     assert environment["ROUTER_PORT"] == "4000"
 
 
-def test_the_router_never_prints_node_s_dep0205_warning_whatever_its_node_options():
-    # The gateway CLI's own `module.register()` call makes Node 26 print a plain-text warning
-    # among the JSON lines; an operator's ROUTER_NODE_OPTIONS must not bring it back.
-    for operator_options in ({}, {"ROUTER_NODE_OPTIONS": "--max-old-space-size=512"}):
-        environment = interpolate(
-            SERVICES["router"]["environment"], {**operator_dotenv(), **operator_options}
-        )
-        assert "--disable-warning=DEP0205" in environment["NODE_OPTIONS"].split()
-
-
-def test_router_runs_the_official_gateway_image_at_the_pinned_version():
-    gateway_version = ROUTER_PACKAGE["dependencies"]["@graphql-hive/gateway"]
-    assert ROUTER_DOCKERFILE.base_image == f"ghcr.io/graphql-hive/gateway:{gateway_version}"
+def test_router_image_is_the_official_gateway_image_at_a_pinned_version():
+    # Node 26 (scripts/ensure_node.sh's major), dumb-init and the unprivileged user come from it.
+    pinned = r"ghcr\.io/graphql-hive/gateway:\d+\.\d+\.\d+"
+    assert re.fullmatch(pinned, ROUTER_DOCKERFILE.base_image)
     assert SERVICES["router"]["build"] == {"context": ".", "dockerfile": "router/Dockerfile"}
-    # Packages installed on top of the image have router/package.json's versions.
-    for run in ROUTER_DOCKERFILE.arguments("RUN"):
-        for package, version in re.findall(r"(@?[\w./-]+)@(\d[\w.-]*)", run):
-            assert ROUTER_PACKAGE["dependencies"][package] == version, package
 
 
-def test_every_package_the_router_config_imports_is_in_the_image():
+def test_router_image_installs_the_router_packages_from_the_lock_file():
+    # The versions the tests ran, not what the image's own gateway bundle happens to hold.
+    for name in ("package.json", "package-lock.json"):
+        assert ROUTER_DOCKERFILE.repo_path(f"/gateway/{name}") == REPO_ROOT / "router" / name
+    install = [run for run in ROUTER_DOCKERFILE.arguments("RUN") if "npm" in run]
+    assert len(install) == 1
+    assert install[0].startswith("npm ci --omit=dev ")
+    patterns = dockerignore_patterns(REPO_ROOT / ".dockerignore")
+    for name in ("package.json", "package-lock.json"):
+        assert not dockerignore_excludes(f"router/{name}", patterns)
+    assert dockerignore_excludes("router/node_modules/graphql/index.js", patterns)
+
+
+def test_every_package_the_router_modules_import_is_a_runtime_dependency():
+    # Type-only imports are erased when Node runs the modules.
+    runtime_import = re.compile(r"""^import (?!type )[^;]*?from ['"]([^'"]+)['"]""", re.MULTILINE)
     imported = {
-        name
-        for module in ROUTER_MODULES
-        for name in re.findall(r"""from ['"]([^'"]+)['"]""", module.read_text())
+        name for module in ROUTER_MODULES for name in runtime_import.findall(module.read_text())
     }
     packages = {name for name in imported if not name.startswith(("node:", "."))}
-    installed = {
-        package
-        for run in ROUTER_DOCKERFILE.arguments("RUN")
-        for package, _ in re.findall(r"(@?[\w./-]+)@(\d[\w.-]*)", run)
-    }
-    assert packages - IMAGE_BUNDLED_PACKAGES - installed == set()
+    assert {"graphql", "@graphql-hive/gateway-runtime"} <= packages
+    assert packages - set(ROUTER_PACKAGE["dependencies"]) == set()
 
 
 def test_router_command_is_the_package_start_script():
-    # `npm start` is `[env -u NAME ...] hive-gateway ARGS`; the image's entrypoint is the CLI.
+    # `npm start` is `env -u NAME ... NODE_OPTIONS=... node server.ts`; the image runs
+    # `node server.ts` under dumb-init, with NODE_OPTIONS from compose.yaml.
     start = ROUTER_PACKAGE["scripts"]["start"].split()
-    cli = start.index("hive-gateway")
-    assert SERVICES["router"]["command"] == start[cli + 1 :]
-    # Variables the CLI would read (HOST, PORT...) and the start script keeps from it.
-    unset = {start[index + 1] for index in range(cli) if start[index] == "-u"}
+    node = start.index("node")
+    entrypoint = json.loads(ROUTER_DOCKERFILE.arguments("ENTRYPOINT")[-1])
+    assert entrypoint == ["dumb-init", *start[node:]]
+    assert "command" not in SERVICES["router"]
+    # Variables the gateway's logger would read (LOG_LEVEL...) and the start script keeps from it.
+    unset = {start[index + 1] for index in range(node) if start[index] == "-u"}
     assert unset.isdisjoint(SERVICES["router"]["environment"])
+    assert any(arg.startswith("NODE_OPTIONS=") for arg in start[:node])
+    assert "NODE_OPTIONS" in SERVICES["router"]["environment"]
 
 
-def test_the_router_image_holds_every_config_module_and_no_test():
-    # /gateway is the image's working directory, where the CLI looks for gateway.config.ts; the
-    # modules it imports sit beside it as in router/.
+def test_the_router_image_holds_every_module_and_no_test():
+    # /gateway is the image's working directory, where `node server.ts` runs; the modules it
+    # imports sit beside it as in router/.
     patterns = dockerignore_patterns(REPO_ROOT / ".dockerignore")
     router_dir = REPO_ROOT / "router"
     for module in ROUTER_MODULES:

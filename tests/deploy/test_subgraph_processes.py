@@ -7,7 +7,7 @@ Only what cannot be the same on this machine differs: the database (a fresh one 
 DATABASE_URL names), HOST=127.0.0.1, a free PORT, STATIC_ROOT in a temporary folder, and the
 users JWKS URL. Everything a request checks here goes through real HTTP.
 
-The router then runs with compose's command and environment (the configuration modules the image
+The router then runs with its image's command and compose's environment (the modules the image
 copies and the supergraph compose mounts, from the repository) in front of both, to check the
 wiring between them: the shared secret, the subgraph URLs and the JWKS.
 """
@@ -299,8 +299,7 @@ def test_posts_verifies_tokens_with_the_users_jwks(subgraphs):
 @pytest.fixture(scope="module")
 def router(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
     """The router as compose runs it, with this machine's ports and subgraph addresses."""
-    cli = REPO_ROOT / "router" / "node_modules" / ".bin" / "hive-gateway"
-    if not cli.exists():
+    if not (REPO_ROOT / "router" / "node_modules").exists():
         pytest.skip("router dependencies are not installed (make install)")
     mounts = bind_mounts("router")
     router_dockerfile = Dockerfile(REPO_ROOT / "router" / "Dockerfile")
@@ -323,11 +322,11 @@ def router(subgraphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
     )
     router = ServiceProcess(
         name="router",
-        command=[str(cli), *compose()["services"]["router"]["command"]],
-        # The CLI finds gateway.config.ts in its working directory (/gateway in the image): the
-        # repository folder the image copies it from.
-        cwd=router_dockerfile.repo_path("/gateway/gateway.config.ts").parent,
-        # The image's Node major (the CLI's `#!/usr/bin/env node` finds it first on PATH).
+        # The image's command under dumb-init: `node server.ts`, run from the folder the image
+        # copies server.ts from (/gateway, the base image's working directory).
+        command=router_dockerfile.command[1:],
+        cwd=router_dockerfile.repo_path("/gateway/server.ts").parent,
+        # The image's Node major, found first on PATH.
         env={
             **host_environment(),
             **environment,
