@@ -68,3 +68,13 @@ def test_the_purge_still_reaches_them(deleted_and_live):
     deleted, _, gone, _ = deleted_and_live
 
     assert list(Post.including_deleted_authors.filter(user_id=deleted)) == [gone]
+
+
+def test_the_visible_posts_nested_in_another_query_leave_them_out(deleted_and_live):
+    # Nested, the post table gets another alias (U0): the anti-join must follow it.
+    _, _, _, kept = deleted_and_live
+
+    nested = Post.including_deleted_authors.filter(id__in=Post.objects.values("id"))
+
+    assert list(nested) == [kept]
+    assert list(Post.including_deleted_authors.order_by("title")) != [kept]
