@@ -47,9 +47,9 @@ class AuthorNotDeleted(Expression):
 
     conditional = True
 
-    def __init__(self, user_id: F | Expression | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__(output_field=BooleanField())
-        self.user_id = user_id if user_id is not None else F("user_id")
+        self.user_id: F | Expression = F("user_id")
 
     def get_source_expressions(self) -> list[F | Expression]:
         return [self.user_id]
