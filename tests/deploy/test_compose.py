@@ -308,6 +308,21 @@ def test_router_command_is_the_package_start_script():
     assert "NODE_OPTIONS" in SERVICES["router"]["environment"]
 
 
+def test_the_router_heap_settings_have_one_default_everywhere():
+    # The heap caps are part of the memory target: `npm start` (local, tests, benchmark), the
+    # image through compose, .env.example and Kubernetes must not drift apart.
+    start_default = re.search(
+        r"\$\{ROUTER_NODE_OPTIONS:-([^}]*)\}", ROUTER_PACKAGE["scripts"]["start"]
+    )
+    compose_default = re.search(
+        r"\$\{ROUTER_NODE_OPTIONS:-([^}]*)\}", (REPO_ROOT / "compose.yaml").read_text()
+    )
+    assert start_default
+    assert compose_default
+    assert start_default[1] == compose_default[1] == read_dotenv(ENV_EXAMPLE)["ROUTER_NODE_OPTIONS"]
+    assert "--max-semi-space-size=" in start_default[1]
+
+
 def test_the_router_image_holds_every_module_and_no_test():
     # /gateway is the image's working directory, where `node server.ts` runs; the modules it
     # imports sit beside it as in router/.
