@@ -43,6 +43,7 @@ import { useRequestBodyLimit } from './plugins/request-body-limit.ts';
 import { useRequestLog } from './plugins/request-log.ts';
 import { useSubgraphFailureErrors } from './plugins/subgraph-failure-errors.ts';
 import { useUnreachableSubgraphErrors } from './plugins/unreachable-subgraph.ts';
+import { useVariableErrorCodes } from './plugins/variable-errors.ts';
 import type { Settings } from './settings.ts';
 
 const GRAPHQL_PATH = '/graphql';
@@ -121,6 +122,8 @@ export function gatewayConfig(settings: Settings, logger: Logger): GatewayConfig
       // A subgraph that cannot be reached (restarting, recreated) answers DOWNSTREAM_SERVICE_ERROR.
       useUnreachableSubgraphErrors({ log: logger }),
       useSubgraphFailureErrors({ hideCallDetails: !settings.development }),
+      // A variable the operation cannot use: BAD_USER_INPUT (graphql-js gives no code).
+      useVariableErrorCodes(),
       // "Did you mean ...?" names schema members: hidden in production, from every error.
       ...(settings.development ? [] : [useHiddenSuggestions()]),
       ...(settings.corsOrigins.length > 0 ? [useVaryOnOrigin()] : []),

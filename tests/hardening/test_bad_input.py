@@ -231,6 +231,45 @@ def test_bad_input_is_refused_as_a_client_error(
         assert set(error_codes(answer)) <= request.codes, answer
 
 
+# Variables the operation cannot run with: the router refuses them before any subgraph call.
+VARIABLE_VALUE_ERRORS = [
+    "first 2147483648 in a variable",
+    "first -2147483649 in a variable",
+    "unknown input field",
+    "string for an Int",
+    "float for an Int",
+    "string for an input object",
+    "list for an input object",
+    "object for an ID",
+    "boolean for a String",
+    "missing required variable",
+    "null for a non-null field",
+]
+
+
+@pytest.mark.parametrize("name", VARIABLE_VALUE_ERRORS)
+@pytest.mark.parametrize("accept", ["application/json", "application/graphql-response+json"])
+def test_a_variable_the_operation_cannot_use_is_bad_user_input(
+    stack: Stack, viewer: dict[str, str], name: str, accept: str
+) -> None:
+    request = BAD_REQUESTS[name]
+    headers = {
+        "Authorization": f"Bearer {viewer['access']}",
+        "Content-Type": "application/json",
+        "Accept": accept,
+    }
+    body = request.body.replace(OWN_POST_ID.encode(), viewer["post_id"].encode())
+
+    response = httpx.post(f"{stack.router_url}/graphql", content=body, headers=headers, timeout=30)
+
+    assert response.status_code in (200, 400), response.text[:500]
+    answer = response.json()
+    assert "data" not in answer or answer["data"] is None, answer
+    assert answer["errors"], answer
+    assert set(error_codes(answer)) == {"BAD_USER_INPUT"}, answer
+    assert all(error["message"].startswith('Variable "$') for error in answer["errors"]), answer
+
+
 def test_the_post_kept_its_title(stack: Stack, viewer: dict[str, str]) -> None:
     """None of the refused updates changed anything."""
     answer = call(stack, "Post", {"id": viewer["post_id"]}, access_token=viewer["access"])
