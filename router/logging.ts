@@ -8,19 +8,19 @@ import type { LogLevel } from './settings.ts';
 type LogWriter = ConsoleLogWriter | JSONLogWriter;
 type Attributes = Parameters<LogWriter['write']>[1];
 
-export const CENSOR = '[redacted]';
+const CENSOR = '[redacted]';
 // Redacted even at debug level, where Hive logs every subgraph call with its headers, query,
 // variables and result: tokens (sent, or returned by login), the router secret, passwords (in
 // variables or inline in the query).
-export const REDACTED_ATTRIBUTES = ['body', 'query', 'variables', 'data'];
-export const REDACTED_HEADERS = ['authorization', 'x-router-secret'];
+const REDACTED_ATTRIBUTES = ['body', 'query', 'variables', 'data'];
+const REDACTED_HEADERS = ['authorization', 'x-router-secret'];
 
 /**
  * Replaces the secrets of a record's attributes with CENSOR. The logger hands each writer a copy
  * of the attributes (its own, its parents' and the line's, plain objects all the way down), so
  * they are changed in place.
  */
-export function redact(attributes: Attributes): Attributes {
+function redact(attributes: Attributes): Attributes {
   if (!attributes || Array.isArray(attributes)) return attributes;
   const record = attributes as Record<string, unknown>;
   for (const name of REDACTED_ATTRIBUTES) {

@@ -9,7 +9,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { Kind } from 'graphql';
 import { rewritingErrors, withExtensions } from '../errors.ts';
 
-export function isVariableValueError(error: any): boolean {
+function isVariableValueError(error: any): boolean {
   const nodes: readonly { kind?: string }[] | undefined = error?.nodes;
   return (
     error?.name === 'GraphQLError' &&

@@ -310,13 +310,11 @@ def test_router_command_is_the_package_start_script():
 
 def test_the_router_heap_settings_have_one_default_everywhere():
     # The heap caps are part of the memory target: `npm start` (local, tests, benchmark), the
-    # image through compose, .env.example and Kubernetes must not drift apart.
-    start_default = re.search(
-        r"\$\{ROUTER_NODE_OPTIONS:-([^}]*)\}", ROUTER_PACKAGE["scripts"]["start"]
-    )
-    compose_default = re.search(
-        r"\$\{ROUTER_NODE_OPTIONS:-([^}]*)\}", (REPO_ROOT / "compose.yaml").read_text()
-    )
+    # image through compose and .env.example must not drift apart (test_kubernetes.py compares
+    # Kubernetes with compose).
+    default = re.compile(r"\$\{ROUTER_NODE_OPTIONS:-([^}]*)\}")
+    start_default = default.search(ROUTER_PACKAGE["scripts"]["start"])
+    compose_default = default.search((REPO_ROOT / "compose.yaml").read_text())
     assert start_default
     assert compose_default
     assert start_default[1] == compose_default[1] == read_dotenv(ENV_EXAMPLE)["ROUTER_NODE_OPTIONS"]
