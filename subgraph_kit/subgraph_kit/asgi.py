@@ -1,20 +1,25 @@
-"""The subgraphs' ASGI application: the API skips the middleware only the admin needs.
+"""The subgraphs' ASGI application: `/graphql` outside Django's handler, the API without the
+middleware only the admin needs.
+
+`/graphql` is Strawberry's ASGI application behind the kit's own layers
+(`subgraph_kit.graphql_endpoint`, which says why), served here with the database guarantees
+Django's handler gives a request (see `SubgraphApplication.serve_graphql`).
 
 Sessions, authentication, messages, CSRF and WhiteNoise serve the admin and its static files.
 Under an async server each costs thread hops per request (WhiteNoise is sync-only, so everything
 after it ran in a worker thread): 16 thread switches per GraphQL request, about a third of a
 subgraph's CPU time. `/graphql` authenticates with bearer tokens and is CSRF-exempt, so it uses
 none of them. One process therefore holds two Django handlers: the admin's paths go through
-`settings.MIDDLEWARE`, every other path (GraphQL, health, metrics, JWKS) through
-`settings.API_MIDDLEWARE` (request id and metrics, router secret, security headers, CORS).
+`settings.MIDDLEWARE`, every other path but `/graphql` (health, metrics, JWKS, internal views)
+through `settings.API_MIDDLEWARE` (request id and metrics, router secret, security headers, CORS).
 
 Django also starts a thread per request: its handler runs each request in a
 `ThreadSensitiveContext`, which creates a one-thread executor on the request's first
 `sync_to_async` call (the `request_started` signal) and joins it at the end. Starting and joining
-that thread was a tenth of a subgraph's CPU time under load. The API handler lends each request
-a one-thread executor from `RequestThreads` instead: the same guarantee (all of a request's sync
-code, its database connection and transactions included, runs on one thread of its own), with
-threads kept for the next requests.
+that thread was a tenth of a subgraph's CPU time under load. The API handler and `/graphql` lend
+each request a one-thread executor from `RequestThreads` instead: the same guarantee (all of a
+request's sync code, its database connection and transactions included, runs on one thread of its
+own), with threads kept for the next requests.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ import django
 from asgiref.sync import ThreadSensitiveContext
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_finished, request_started
+
+from subgraph_kit.graphql_endpoint import GRAPHQL_PATH, load_graphql_endpoint
 
 Scope = MutableMapping[str, Any]
 
@@ -124,15 +132,33 @@ def is_admin_path(path: str) -> bool:
 
 
 class SubgraphApplication:
-    """The admin's paths to Django's handler, every other path to the API's."""
+    """`/graphql` to the GraphQL endpoint, the admin's paths to Django's handler, every other
+    path to the API's."""
 
     def __init__(self) -> None:
         self.admin_handler = ASGIHandler()
         self.api_handler = APIHandler()
+        self.graphql_endpoint = load_graphql_endpoint()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        handler = self.admin_handler if is_admin_path(scope.get("path", "")) else self.api_handler
+        path = scope.get("path", "")
+        if path == GRAPHQL_PATH and scope["type"] == "http":
+            await self.serve_graphql(scope, receive, send)
+            return
+        handler = self.admin_handler if is_admin_path(path) else self.api_handler
         await handler(scope, receive, send)
+
+    async def serve_graphql(self, scope: Scope, receive: Any, send: Any) -> None:
+        """What Django's handler guarantees a request's database work, around the endpoint: its
+        sync code (resolvers' ORM calls, transactions) on one lent thread, and Django's
+        `request_started` and `request_finished` sent on that thread, whose
+        `close_old_connections` closes the thread's connection or returns it to the pool."""
+        async with self.api_handler.request_threads.lend():
+            await request_started.asend(sender=self.__class__, scope=scope)
+            try:
+                await self.graphql_endpoint(scope, receive, send)
+            finally:
+                await request_finished.asend(sender=self.__class__)
 
 
 def get_subgraph_asgi_application(settings_module: str) -> SubgraphApplication:

@@ -1,4 +1,4 @@
-"""The GraphQL plumbing every subgraph shares: schema factory, request context and async view."""
+"""The GraphQL plumbing every subgraph shares: schema factory, request context, ASGI application."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from time import perf_counter
 from typing import Any
 
 import strawberry
-from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_exempt
 from graphql import FieldNode, GraphQLError, get_operation_ast
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
-from strawberry.django.views import AsyncGraphQLView
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext
@@ -200,8 +199,8 @@ def build_schema(
 class SubgraphContext:
     """Per-request state: the caller's identity (verified lazily, once) and the DataLoaders."""
 
-    request: HttpRequest
-    response: HttpResponse
+    request: Request
+    response: Response
     _viewer: Viewer | None = None
     _viewer_resolved: bool = False
     _dataloaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
@@ -235,24 +234,23 @@ class SubgraphContext:
 SubgraphInfo = strawberry.Info[SubgraphContext, None]
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-class SubgraphGraphQLView(AsyncGraphQLView):
-    """Async view (DataLoaders need it) with no IDE: the router's GraphiQL is the explorer.
+class SubgraphGraphQL(GraphQL[SubgraphContext, None]):
+    """Strawberry's ASGI application for `/graphql`, with no IDE and no queries over GET.
 
-    CSRF middleware does not apply: authentication is a bearer token, never a cookie, and the
-    router enforces CSRF prevention for browsers.
+    Served by `subgraph_kit.asgi` behind the kit's own ASGI layers
+    (`subgraph_kit.graphql_endpoint`), not through a Django view: that module says why. The
+    router's GraphiQL is the explorer. No CSRF check, as the Django view had none: authentication
+    is a bearer token, never a cookie, and the router enforces CSRF prevention for browsers.
     """
 
-    graphql_ide = None
-    allow_queries_via_get = False
-
-    def __init__(self, **options: Any) -> None:
-        # Strawberry's __init__ defaults (GraphiQL on, GET queries allowed) would otherwise
-        # override the class attributes above.
-        super().__init__(**{**options, "graphql_ide": None, "allow_queries_via_get": False})
+    def __init__(
+        self, schema: strawberry.federation.Schema, *, context_class: type[SubgraphContext]
+    ) -> None:
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=False)
+        self.context_class = context_class
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
 
-    async def get_context(self, request: HttpRequest, response: HttpResponse) -> SubgraphContext:
-        return SubgraphContext(request=request, response=response)
+    async def get_context(self, request: Request, response: Response) -> SubgraphContext:  # type: ignore[override]
+        return self.context_class(request=request, response=response)

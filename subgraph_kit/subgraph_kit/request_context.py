@@ -1,6 +1,7 @@
 """What one request carries through logs and metrics: its id, timings, database queries, outcome.
 
-`RequestObservabilityMiddleware` (first in MIDDLEWARE) opens an observation per request: the id
+`RequestObservabilityMiddleware` (first in MIDDLEWARE; `RequestObservabilityASGIMiddleware` in
+front of `/graphql`) opens an observation per request: the id
 comes from the router's `X-Request-ID` header (one id for the router and every subgraph call it
 makes) or is generated, is echoed on the response and tagged on every log line written while the
 request runs (`RequestContextFilter`, on the log handler). When the response is ready the
@@ -21,6 +22,8 @@ from typing import Any
 from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subgraph_kit import metrics
 
@@ -48,6 +51,24 @@ class RequestObservation:
         if self.graphql_error_codes is None:
             return None
         return "errors" if self.graphql_error_codes else "ok"
+
+    def finish(self, *, method: str, route: str, path: str, status_code: int) -> None:
+        """Records the request's metrics and writes its log line, once its response is known."""
+        duration_seconds = perf_counter() - self.started
+        metrics.record_request(
+            method=method,
+            route=route,
+            status=status_code,
+            duration_seconds=duration_seconds,
+            database_queries=self.database_queries,
+        )
+        log_request(
+            method=method,
+            path=path,
+            status_code=status_code,
+            observation=self,
+            duration_seconds=duration_seconds,
+        )
 
 
 _current_request: ContextVar[RequestObservation | None] = ContextVar(
@@ -144,32 +165,68 @@ class RequestObservabilityMiddleware:
         try:
             response = await self.get_response(request)
             response[REQUEST_ID_HEADER] = observation.request_id
-            duration_seconds = perf_counter() - observation.started
-            metrics.record_request(
+            observation.finish(
                 method=request.method or "",
                 route=route_label(request),
-                status=response.status_code,
-                duration_seconds=duration_seconds,
-                database_queries=observation.database_queries,
+                path=request.path,
+                status_code=response.status_code,
             )
-            log_request(request, response, observation, duration_seconds)
             return response
         finally:
             _current_request.reset(token)
 
 
+class RequestObservabilityASGIMiddleware:
+    """The same observation for an ASGI application served outside Django's handler (`/graphql`,
+    see `subgraph_kit.graphql_endpoint`): one route, so its label is given."""
+
+    def __init__(self, app: ASGIApp, *, route: str) -> None:
+        self.app = app
+        self.route = route
+        self.request_id_header = REQUEST_ID_HEADER.lower().encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        observation = RequestObservation(
+            request_id=request_id_from_header(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        )
+        request_id_field = (self.request_id_header, observation.request_id.encode())
+        # Until a response starts, an exception is the server's failure: uvicorn answers 500.
+        status_code = 500
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()), request_id_field]}
+            await send(message)
+
+        token = _current_request.set(observation)
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            observation.finish(
+                method=scope["method"],
+                route=self.route,
+                path=scope["path"],
+                status_code=status_code,
+            )
+            _current_request.reset(token)
+
+
 def log_request(
-    request: HttpRequest,
-    response: HttpResponse,
+    *,
+    method: str,
+    path: str,
+    status_code: int,
     observation: RequestObservation,
     duration_seconds: float,
 ) -> None:
     """The request's one line: what was asked, how it ended, how long it took, what it cost."""
     duration_ms = round(duration_seconds * 1000, 1)
     # A decoded path may hold line breaks: escaped, it cannot fake another log line.
-    path = request.path if request.path.isprintable() else repr(request.path)
+    logged_path = path if path.isprintable() else repr(path)
     message = (
-        f"{request.method} {path} {response.status_code} {duration_ms}ms "
+        f"{method} {logged_path} {status_code} {duration_ms}ms "
         f"db_queries={observation.database_queries}"
     )
     if observation.graphql_error_codes is not None:
@@ -177,14 +234,14 @@ def log_request(
         message += f" outcome={observation.graphql_outcome}"
         if observation.graphql_error_codes:
             message += f" error_codes={','.join(observation.graphql_error_codes)}"
-    level = logging.DEBUG if request.path in PROBE_PATHS else logging.INFO
+    level = logging.DEBUG if path in PROBE_PATHS else logging.INFO
     logger.log(
         level,
         message,
         extra={
-            "method": request.method,
-            "path": path,
-            "status_code": response.status_code,
+            "method": method,
+            "path": logged_path,
+            "status_code": status_code,
             "duration_ms": duration_ms,
             "db_queries": observation.database_queries,
             "graphql_operation": observation.graphql_operation,

@@ -19,6 +19,9 @@ from collections.abc import Awaitable, Callable
 from asgiref.sync import markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 ROUTER_SECRET_HEADER = "X-Router-Secret"  # noqa: S105 (a header name)
 # Health checks come from the orchestrator; metrics from the scraper, on the internal network
@@ -50,34 +53,57 @@ def warn_that_the_secret_is_missing() -> None:
     )
 
 
+class AcceptedRouterSecrets:
+    """The secrets a request may present (the current one and, while rotating, the previous)."""
+
+    def __init__(self) -> None:
+        current = getattr(settings, "ROUTER_SHARED_SECRET", "") or ""
+        previous = getattr(settings, "ROUTER_SHARED_SECRET_PREVIOUS", "") or ""
+        # Without a current secret there is no check: a previous one alone does not turn it on.
+        self.secrets = (
+            [secret.encode() for secret in (current, previous) if secret] if current else []
+        )
+        if not self.secrets:
+            warn_that_the_secret_is_missing()
+
+    def refuse(self, path: str, presented: str | None) -> bool:
+        """Whether a request for `path` presenting `presented` (the header value) is refused."""
+        if not self.secrets or path.startswith(OPEN_PATH_PREFIXES):
+            return False
+        presented_bytes = (presented or "").encode()
+        # Compared with every accepted secret, not stopping at a match: the time taken does not
+        # tell which one matched.
+        matches = [hmac.compare_digest(presented_bytes, secret) for secret in self.secrets]
+        return not any(matches)
+
+
 class RouterSecretMiddleware:
     async_capable = True
     sync_capable = False
 
     def __init__(self, get_response: Callable[[HttpRequest], Awaitable[HttpResponse]]) -> None:
         self.get_response = get_response
-        current = getattr(settings, "ROUTER_SHARED_SECRET", "") or ""
-        previous = getattr(settings, "ROUTER_SHARED_SECRET_PREVIOUS", "") or ""
-        # Without a current secret there is no check: a previous one alone does not turn it on.
-        self.accepted_secrets = (
-            [secret.encode() for secret in (current, previous) if secret] if current else []
-        )
-        if not self.accepted_secrets:
-            warn_that_the_secret_is_missing()
+        self.accepted_secrets = AcceptedRouterSecrets()
         markcoroutinefunction(self)
 
-    def presents_an_accepted_secret(self, request: HttpRequest) -> bool:
-        presented = request.headers.get(ROUTER_SECRET_HEADER, "").encode()
-        # Compared with every accepted secret, not stopping at a match: the time taken does not
-        # tell which one matched.
-        matches = [hmac.compare_digest(presented, secret) for secret in self.accepted_secrets]
-        return any(matches)
-
     async def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            self.accepted_secrets
-            and not request.path.startswith(OPEN_PATH_PREFIXES)
-            and not self.presents_an_accepted_secret(request)
-        ):
+        if self.accepted_secrets.refuse(request.path, request.headers.get(ROUTER_SECRET_HEADER)):
             return JsonResponse({"errors": [FORBIDDEN_ERROR]}, status=403)
         return await self.get_response(request)
+
+
+class RouterSecretASGIMiddleware:
+    """The same check in front of an ASGI application (`/graphql`, see
+    `subgraph_kit.graphql_endpoint`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.accepted_secrets = AcceptedRouterSecrets()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        presented = Headers(scope=scope).get(ROUTER_SECRET_HEADER)
+        if self.accepted_secrets.refuse(scope["path"], presented):
+            refusal = JSONResponse({"errors": [FORBIDDEN_ERROR]}, status_code=403)
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -1,12 +1,15 @@
 """A small subgraph schema for the kit's tests: a client error, a bug, SQL queries, a password."""
 
 import logging
+import threading
 
 import strawberry
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group
 
 from subgraph_kit.errors import NotFound, Unauthenticated
-from subgraph_kit.graphql import build_schema
+from subgraph_kit.graphql import SubgraphContext, SubgraphGraphQL, build_schema
+from tests.sync_work import query_on_this_thread
 
 logger = logging.getLogger("tests.schema")
 
@@ -32,6 +35,12 @@ class Query:
         await Group.objects.filter(name="a").acount()
         return await Group.objects.acount()
 
+    @strawberry.field
+    async def sync_work(self) -> str:
+        """Opens a database connection on the request's thread; the event loop's thread id."""
+        await sync_to_async(query_on_this_thread)()
+        return str(threading.get_ident())
+
 
 @strawberry.type
 class Mutation:
@@ -41,3 +50,5 @@ class Mutation:
 
 
 schema = build_schema(query=Query, mutation=Mutation)
+# `/graphql` of the kit's test project (settings.GRAPHQL_APPLICATION).
+graphql_application = SubgraphGraphQL(schema, context_class=SubgraphContext)

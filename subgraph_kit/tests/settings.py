@@ -8,6 +8,7 @@ SECRET_KEY = "kit-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
 ROOT_URLCONF = "tests.urls"
+GRAPHQL_APPLICATION = "tests.schema.graphql_application"
 # The task apps: the kit's task worker command (subgraph_kit.management.commands.task_worker).
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

@@ -1,4 +1,5 @@
-"""The ASGI application: API paths through API_MIDDLEWARE, the admin's through MIDDLEWARE."""
+"""The ASGI application: `/graphql` to the GraphQL endpoint, other API paths through API_MIDDLEWARE,
+the admin's through MIDDLEWARE."""
 
 import asyncio
 import json
@@ -10,7 +11,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.signals import request_finished, request_started
 
 from subgraph_kit.asgi import RequestThreads, SubgraphApplication, get_subgraph_asgi_application
-from tests.urls import SYNC_WORK_THREADS
+from tests.sync_work import SYNC_WORK_THREADS
 
 ROUTER_SECRET = ("x-router-secret", "router-secret-for-tests")
 
@@ -34,7 +35,7 @@ def thread_hops(monkeypatch):
     return hops
 
 
-async def asgi_request(application, method, path, headers=()):
+async def asgi_request(application, method, path, headers=(), body=b""):
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -51,7 +52,7 @@ async def asgi_request(application, method, path, headers=()):
         "server": ("testserver", 80),
     }
     communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": b""})
+    await communicator.send_input({"type": "http.request", "body": body})
     start = await communicator.receive_output(5)
     body = b""
     while True:
@@ -64,8 +65,16 @@ async def asgi_request(application, method, path, headers=()):
     return start["status"], headers, body
 
 
-def call(application, method, path, headers=()):
-    return async_to_sync(asgi_request)(application, method, path, headers)
+def call(application, method, path, headers=(), body=b""):
+    return async_to_sync(asgi_request)(application, method, path, headers, body)
+
+
+GREETING = (b'{"query": "{ greeting }"}', [("content-type", "application/json")])
+
+
+def call_graphql(application, headers=()):
+    body, content_type = GREETING
+    return call(application, "POST", "/graphql", [*content_type, *headers], body)
 
 
 def test_api_paths_keep_request_id_and_security_headers(application):
@@ -78,20 +87,50 @@ def test_api_paths_keep_request_id_and_security_headers(application):
     assert headers["content-length"]
 
 
-def test_api_paths_keep_the_router_secret_check(application):
-    status, _, body = call(application, "POST", "/graphql")
+def test_graphql_keeps_the_router_secret_check(application):
+    status, _, body = call_graphql(application)
     assert status == 403
     assert b"FORBIDDEN" in body
 
-    status, _, _ = call(application, "POST", "/graphql", [ROUTER_SECRET])
+    status, _, body = call_graphql(application, [ROUTER_SECRET])
+    assert (status, json.loads(body)) == (200, {"data": {"greeting": "hello"}})
+
+
+def test_graphql_keeps_the_request_id_and_security_headers(application):
+    status, headers, _ = call_graphql(application, [ROUTER_SECRET, ("x-request-id", "trace-2")])
+
     assert status == 200
+    assert headers["x-request-id"] == "trace-2"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+
+
+def test_graphql_is_served_without_djangos_handler(application, monkeypatch):
+    def no_django(*args, **kwargs):
+        raise AssertionError("Django's handler served /graphql")
+
+    monkeypatch.setattr(application.api_handler, "handle", no_django)
+    monkeypatch.setattr(application.admin_handler, "handle", no_django)
+
+    assert call_graphql(application, [ROUTER_SECRET])[0] == 200
+
+
+def test_graphql_runs_without_thread_hops_of_its_own(application, thread_hops):
+    call_graphql(application, [ROUTER_SECRET])
+
+    # Only Django's signals for database connection upkeep, request_started and
+    # request_finished (the resolver is sync-free). Django's handler also closes the response
+    # there, and its MiddlewareMixin would add two per middleware.
+    assert [hop.__qualname__ for hop in thread_hops] == ["Signal.asend.<locals>.sync_send"] * 2
 
 
 def test_api_paths_run_their_middleware_without_thread_hops(application, thread_hops):
-    call(application, "POST", "/graphql", [ROUTER_SECRET])
+    call(application, "GET", "/healthz", [ROUTER_SECRET])
 
     # Only Django's own: the request_started signal and the response's close (request_finished),
-    # both for database connection upkeep. Django's MiddlewareMixin would add two per middleware.
+    # both for database connection upkeep.
     assert [hop.__name__ for hop in thread_hops] == ["sync_send", "close"]
 
 
@@ -114,41 +153,56 @@ def own_application():
         thread.shutdown()
 
 
+def do_sync_work(application, path: str) -> int:
+    """A request whose sync code opens a database connection: the event loop's thread id."""
+    if path == "/graphql":
+        body = b'{"query": "{ syncWork }"}'
+        headers = [ROUTER_SECRET, ("content-type", "application/json")]
+        answer = json.loads(call(application, "POST", path, headers, body)[2])
+        return int(answer["data"]["syncWork"])
+    return json.loads(call(application, "GET", path, [ROUTER_SECRET])[2])["loop_thread"]
+
+
+# The GraphQL endpoint (outside Django's handler) and a view of the API's Django handler.
+SYNC_WORK_PATHS = ["/graphql", "/sync-work"]
+
+
 # The request opens a database connection on the lent thread, outside the test's transaction.
 @pytest.mark.django_db(transaction=True)
-def test_a_requests_sync_code_runs_on_a_thread_kept_for_the_next_requests(own_application):
+@pytest.mark.parametrize("path", SYNC_WORK_PATHS)
+def test_a_requests_sync_code_runs_on_a_thread_kept_for_the_next_requests(own_application, path):
     SYNC_WORK_THREADS.clear()
-    answers = [
-        json.loads(call(own_application, "GET", "/sync-work", [ROUTER_SECRET])[2]) for _ in range(5)
-    ]
+    loop_threads = [do_sync_work(own_application, path) for _ in range(5)]
 
     # Not on the event loop's thread, and on the same kept thread each time: Django's handler
     # would start and join a new one per request.
-    assert all(answer["loop_thread"] != SYNC_WORK_THREADS[0].ident for answer in answers)
+    assert all(loop_thread != SYNC_WORK_THREADS[0].ident for loop_thread in loop_threads)
     assert len(SYNC_WORK_THREADS) == 5
     assert all(thread is SYNC_WORK_THREADS[0] for thread in SYNC_WORK_THREADS)
     assert own_application.api_handler.request_threads.idle_count == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_djangos_connection_upkeep_runs_on_the_requests_thread(own_application):
+@pytest.mark.parametrize("path", SYNC_WORK_PATHS)
+def test_djangos_connection_upkeep_runs_on_the_requests_thread(own_application, path):
     # close_old_connections, connected to both signals, closes (or returns to PostgreSQL's pool)
     # the connection of the thread it runs on: it must be the thread the request's queries used.
-    upkeep_threads = []
+    upkeep = []
 
-    def record(**kwargs):
-        upkeep_threads.append(threading.current_thread())
+    def record(signal, **kwargs):
+        upkeep.append((signal, threading.current_thread()))
 
     SYNC_WORK_THREADS.clear()
     request_started.connect(record)
     request_finished.connect(record)
     try:
-        call(own_application, "GET", "/sync-work", [ROUTER_SECRET])
+        do_sync_work(own_application, path)
     finally:
         request_started.disconnect(record)
         request_finished.disconnect(record)
 
-    assert upkeep_threads == [SYNC_WORK_THREADS[0]] * 2
+    request_thread = SYNC_WORK_THREADS[0]
+    assert upkeep == [(request_started, request_thread), (request_finished, request_thread)]
 
 
 def run_requests_together(threads: RequestThreads, count: int) -> set[int]:

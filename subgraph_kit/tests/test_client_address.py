@@ -1,18 +1,23 @@
 """client_address: the router's X-Client-IP when only the router can call, else the peer."""
 
 import pytest
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
+from starlette.requests import Request
 
 from subgraph_kit.client_address import client_address
 
 
-def request_from(peer: str | None, **headers: str):
-    request = RequestFactory().post("/graphql", headers=headers)
-    if peer is None:
-        del request.META["REMOTE_ADDR"]
-    else:
-        request.META["REMOTE_ADDR"] = peer
-    return request
+def request_from(peer: str | None, **headers: str) -> Request:
+    """The request `/graphql` is served with (Starlette's), from `peer` with `headers`."""
+    return Request(
+        {
+            "type": "http",
+            "method": "POST",
+            "path": "/graphql",
+            "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+            "client": None if peer is None else (peer, 50000),
+        }
+    )
 
 
 @override_settings(ROUTER_SHARED_SECRET="router-secret")

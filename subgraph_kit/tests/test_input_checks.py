@@ -5,11 +5,10 @@ import logging
 
 import pytest
 import strawberry
-from asgiref.sync import async_to_sync
-from django.test import RequestFactory
 
-from subgraph_kit.graphql import SubgraphGraphQLView, build_schema
+from subgraph_kit.graphql import SubgraphContext, SubgraphGraphQL, build_schema
 from subgraph_kit.input_checks import NUL_CHARACTER_MESSAGE, REPRESENTATION_MESSAGE
+from subgraph_kit.testing import post_json
 
 
 @strawberry.federation.type(keys=["id"])
@@ -28,13 +27,14 @@ class Query:
         return text * times
 
 
-graphql_view = SubgraphGraphQLView.as_view(schema=build_schema(query=Query, types=[Thing]))
+graphql_application = SubgraphGraphQL(
+    build_schema(query=Query, types=[Thing]), context_class=SubgraphContext
+)
 ENTITIES_QUERY = "query ($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id } } }"
 
 
 def post(body: str | bytes):
-    request = RequestFactory().post("/graphql", body, content_type="application/json")
-    return async_to_sync(graphql_view)(request)
+    return post_json(graphql_application, body)
 
 
 def post_operation(query: str, variables: dict | None = None) -> dict:

@@ -13,10 +13,9 @@ import pytest
 import uvicorn.config
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
 
 from subgraph_kit.settings import logging_settings
-from subgraph_kit.testing import captured_logs
+from subgraph_kit.testing import SubgraphClient, captured_logs
 
 pytestmark = pytest.mark.django_db
 
@@ -121,10 +120,10 @@ def test_python_warnings_become_log_lines_too():
     ids=["wrong-type-variable", "extra-variable", "wrong-type-literal", "syntax", "refused"],
 )
 def test_no_password_reaches_the_logs_whatever_the_error(query, variables):
-    client = Client(headers=ROUTER_SECRET)
+    client = SubgraphClient(headers=ROUTER_SECRET)
     with captured_logs() as output:
         response = client.post(
-            "/kit/graphql",
+            "/graphql",
             {"query": query, "variables": variables or {}},
             content_type="application/json",
         )

@@ -4,12 +4,11 @@ import json
 
 import pytest
 import strawberry
-from asgiref.sync import async_to_sync
 from django.db.utils import InterfaceError, OperationalError
-from django.test import RequestFactory
 
-from subgraph_kit.graphql import SubgraphGraphQLView, build_schema
+from subgraph_kit.graphql import SubgraphContext, SubgraphGraphQL, build_schema
 from subgraph_kit.masking import SERVICE_UNAVAILABLE_MESSAGE
+from subgraph_kit.testing import post_json
 
 FAILURES = {
     "refused": OperationalError("connection to server at 127.0.0.1 failed: Connection refused"),
@@ -25,15 +24,14 @@ class Query:
         raise FAILURES[kind]
 
 
-graphql_view = SubgraphGraphQLView.as_view(schema=build_schema(query=Query))
+graphql_application = SubgraphGraphQL(build_schema(query=Query), context_class=SubgraphContext)
 
 
 def errors_for(kind: str) -> list[dict]:
     body = json.dumps(
         {"query": "query ($kind: String!) { fail(kind: $kind) }", "variables": {"kind": kind}}
     )
-    request = RequestFactory().post("/graphql", body, content_type="application/json")
-    response = async_to_sync(graphql_view)(request)
+    response = post_json(graphql_application, body)
     assert response.status_code == 200
     return json.loads(response.content)["errors"]
 

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from subgraph_kit import metrics
+from subgraph_kit.testing import SubgraphClient
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def samples_of(exposition: str) -> dict[tuple[str, frozenset], float]:
 
 
 def scrape() -> dict[tuple[str, frozenset], float]:
-    response = Client().get("/metrics")
+    response = SubgraphClient().get("/metrics")
     assert response.status_code == 200
     return samples_of(response.content.decode())
 
@@ -51,24 +51,25 @@ class Increase:
 
 
 def post_operation(query: str) -> None:
-    Client(headers=ROUTER_SECRET).post("/kit/graphql", {"query": query}, "application/json")
+    SubgraphClient(headers=ROUTER_SECRET).post("/graphql", {"query": query}, "application/json")
 
 
 def test_metrics_are_open_without_the_router_secret():
-    response = Client().get("/metrics")
+    response = SubgraphClient().get("/metrics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert Client().post("/graphql", {}, "application/json").status_code == 403
+    assert SubgraphClient().post("/graphql", {}, "application/json").status_code == 403
 
 
 def test_requests_are_counted_and_timed_by_route_method_and_status():
     with Increase() as increase:
         post_operation("query Greeting { greeting }")
-        Client().post("/graphql", {}, "application/json")
-        Client(headers=ROUTER_SECRET).get("/no/such/page/123")
-    route = {"method": "POST", "route": "/kit/graphql"}
+        SubgraphClient().post("/graphql", {}, "application/json")
+        SubgraphClient(headers=ROUTER_SECRET).get("/no/such/page/123")
+    route = {"method": "POST", "route": "/graphql"}
     assert increase("subgraph_http_requests_total", **route, status="200") == 1
-    assert increase("subgraph_http_request_duration_seconds_count", **route) == 1
+    # Timed by route and method: the operation and the refusal.
+    assert increase("subgraph_http_request_duration_seconds_count", **route) == 2
     refused = {"method": "POST", "route": "/graphql", "status": "403"}
     assert increase("subgraph_http_requests_total", **refused) == 1
     # Unknown paths share one label value: clients cannot create series.
@@ -122,8 +123,8 @@ def test_operation_names_past_the_limit_share_one_label(monkeypatch):
 
 WORKER = """
 import django
-django.setup()
 from django.test import Client
+django.setup()
 response = Client().get({path!r})
 print(response.content.decode())
 """

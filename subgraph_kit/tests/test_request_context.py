@@ -5,10 +5,9 @@ import logging
 import uuid
 
 import pytest
-from django.test import Client
 
 from subgraph_kit.request_context import REQUEST_ID_HEADER
-from subgraph_kit.testing import captured_logs
+from subgraph_kit.testing import SubgraphClient, captured_logs
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +15,13 @@ ROUTER_SECRET = {"X-Router-Secret": "router-secret-for-tests"}
 
 
 @pytest.fixture
-def client() -> Client:
-    return Client(headers=ROUTER_SECRET)
+def client() -> SubgraphClient:
+    return SubgraphClient(headers=ROUTER_SECRET)
 
 
-def post_operation(client: Client, query: str, *, headers: dict[str, str] | None = None):
+def post_operation(client: SubgraphClient, query: str, *, headers: dict[str, str] | None = None):
     return client.post(
-        "/kit/graphql", {"query": query}, content_type="application/json", headers=headers or {}
+        "/graphql", {"query": query}, content_type="application/json", headers=headers or {}
     )
 
 
@@ -46,7 +45,9 @@ def test_a_missing_or_unsafe_request_id_is_replaced_by_a_uuid(client, unsafe_id)
 
 
 def test_refused_requests_get_an_id_too():
-    response = Client().post("/graphql", {}, "application/json", headers={REQUEST_ID_HEADER: "r1"})
+    response = SubgraphClient().post(
+        "/graphql", {}, "application/json", headers={REQUEST_ID_HEADER: "r1"}
+    )
     assert response.status_code == 403
     assert response[REQUEST_ID_HEADER] == "r1"
 
@@ -65,9 +66,10 @@ def test_every_line_logged_during_a_request_carries_its_id(client):
 
 
 def test_django_refusal_lines_carry_the_request_id():
-    # Django logs 4xx responses after the middleware chain has returned.
+    # Django logs 4xx responses after the middleware chain has returned (on its own paths: the
+    # GraphQL endpoint is not served by Django's handler).
     with captured_logs() as output:
-        Client().post("/graphql", {}, "application/json", headers={REQUEST_ID_HEADER: "r2"})
+        SubgraphClient().get("/sync-work", headers={REQUEST_ID_HEADER: "r2"})
     refusal = next(line for line in log_lines(output) if line["logger"] == "django.request")
     assert refusal["request_id"] == "r2"
 
@@ -85,7 +87,7 @@ def test_the_request_line_tells_the_operation_its_outcome_and_its_cost(client):
     first, second = (
         line for line in log_lines(output) if line["logger"] == "subgraph_kit.requests"
     )
-    assert first["message"].startswith("POST /kit/graphql 200 ")
+    assert first["message"].startswith("POST /graphql 200 ")
     assert first["graphql_operation"] == "CountGroups"
     assert first["graphql_outcome"] == "ok"
     assert first["db_queries"] == 2
@@ -99,7 +101,7 @@ def test_the_request_line_tells_the_operation_its_outcome_and_its_cost(client):
 def test_an_operation_name_that_is_not_a_graphql_name_is_not_logged(client):
     with captured_logs() as output:
         client.post(
-            "/kit/graphql",
+            "/graphql",
             {"query": "{ greeting }", "operationName": "evil\nline"},
             content_type="application/json",
         )

@@ -5,10 +5,9 @@ import json
 
 import pytest
 import strawberry
-from asgiref.sync import async_to_sync
-from django.test import RequestFactory
 
-from subgraph_kit.graphql import SubgraphGraphQLView, build_schema
+from subgraph_kit.graphql import SubgraphContext, SubgraphGraphQL, build_schema
+from subgraph_kit.testing import post_json
 
 
 @strawberry.enum
@@ -36,7 +35,9 @@ class Mutation:
         return input.title
 
 
-graphql_view = SubgraphGraphQLView.as_view(schema=build_schema(query=Query, mutation=Mutation))
+graphql_application = SubgraphGraphQL(
+    build_schema(query=Query, mutation=Mutation), context_class=SubgraphContext
+)
 PAINT = "mutation ($input: PaintInput!) { paint(input: $input) }"
 CASES = {
     "unknown input field": (PAINT, {"input": {"titl": "x", "title": "x", "colour": "CRIMSON"}}),
@@ -47,8 +48,7 @@ CASES = {
 
 def error_messages(query: str, variables: dict) -> list[str]:
     body = json.dumps({"query": query, "variables": variables})
-    request = RequestFactory().post("/graphql", body, content_type="application/json")
-    response = async_to_sync(graphql_view)(request)
+    response = post_json(graphql_application, body)
     return [error["message"] for error in json.loads(response.content)["errors"]]
 
 

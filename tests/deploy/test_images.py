@@ -7,10 +7,15 @@ the build shows: the base image, the layer order, the user, and what the build c
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+import sys
+from importlib import metadata
 
 import pytest
+from packaging.requirements import Requirement
 
 from tests.deploy.specs import (
     REPO_ROOT,
@@ -70,6 +75,72 @@ def test_pinned_requirements_are_installed_before_the_code_is_copied(service):
     for line in requirement_lines.splitlines():
         if line.strip() and not line.startswith("#"):
             assert "==" in line, f"{line} is not pinned"
+
+
+# Loads a service's web process as uvicorn does (settings, apps, the ASGI application with its
+# GraphQL endpoint, the URL conf) and prints the distributions its imported modules come from.
+LOADED_DISTRIBUTIONS = """
+import json, sys
+from importlib import metadata
+import django.urls
+from {service}_subgraph.asgi import application
+django.urls.get_resolver().url_patterns
+providers = metadata.packages_distributions()
+loaded = {{name.partition(".")[0] for name in sys.modules}}
+print(json.dumps(sorted({{dist for name in loaded for dist in providers.get(name, [])}})))
+"""
+
+
+def distribution_key(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_by(requirement_lines: str) -> set[str]:
+    """What `pip install -r` installs from these lines: each pin and, through the installed
+    metadata, its dependencies with the extras asked for (an extra not asked for installs none)."""
+    pending = [
+        Requirement(line.split("#")[0])
+        for line in requirement_lines.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    installed: set[str] = set()
+    while pending:
+        requirement = pending.pop()
+        key = distribution_key(requirement.name)
+        if key in installed:
+            continue
+        installed.add(key)
+        extras = requirement.extras or {""}
+        for dependency in map(Requirement, metadata.requires(requirement.name) or []):
+            marker = dependency.marker
+            if marker is None or any(marker.evaluate({"extra": extra}) for extra in extras):
+                pending.append(dependency)
+    return installed
+
+
+@pytest.mark.parametrize("service", SUBGRAPHS)
+def test_every_package_the_server_imports_comes_from_its_requirements(service):
+    # The image installs requirements.txt only: a package the code imports that got into the
+    # development virtualenv another way (bench, dev tools) would fail the container's start.
+    loaded = subprocess.run(
+        [sys.executable, "-c", LOADED_DISTRIBUTIONS.format(service=service)],
+        cwd=REPO_ROOT / f"{service}_subgraph",
+        env={
+            **os.environ,
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": f"{service}_subgraph.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {distribution_key(name) for name in json.loads(loaded.stdout)}
+    requirements = (REPO_ROOT / f"{service}_subgraph" / "requirements.txt").read_text()
+
+    # The kit is installed beside the requirements; setuptools' .pth hook is loaded by every
+    # interpreter that has it (the image's Python installs it with pip).
+    missing = imported - installed_by(requirements) - {"subgraph-kit", "setuptools"}
+    assert not missing, f"{service} imports {sorted(missing)}, which requirements.txt leaves out"
 
 
 @pytest.mark.parametrize("service", SUBGRAPHS)

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from posts.models import Post
 from subgraph_kit.keys import generate_private_key_pem, public_key_pem
-from subgraph_kit.testing import execute_graphql, mint_token
+from subgraph_kit.testing import (
+    SubgraphClient,
+    execute_graphql,
+    mint_token,
+    subgraph_client,  # noqa: F401 (the `client` fixture)
+)
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +88,8 @@ def make_post(db: None) -> Callable[..., Post]:
 
 
 @pytest.fixture
-def graphql(client: Client, db: None) -> Callable[..., dict[str, Any]]:
-    """POST an operation to /graphql through the real view, as `as_person` (or anonymously)."""
+def graphql(client: SubgraphClient, db: None) -> Callable[..., dict[str, Any]]:
+    """POST an operation to /graphql through the real endpoint, as `as_person` (or anonymously)."""
 
     def call(
         query: str, variables: dict[str, Any] | None = None, *, as_person: Person | None = None

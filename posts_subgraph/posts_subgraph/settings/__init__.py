@@ -32,3 +32,6 @@ globals().update(
 globals().update(
     rate_limit_settings(_env, default_rates=DEFAULT_RATES, counter_model="posts.RateLimitCounter")
 )
+
+# What `/graphql` serves, outside Django's URLs (subgraph_kit.asgi, subgraph_kit.graphql_endpoint).
+GRAPHQL_APPLICATION = "posts.schema.graphql_application"

@@ -1,4 +1,4 @@
-"""The users subgraph's request context and GraphQL view.
+"""The users subgraph's request context.
 
 Beyond the kit's context, a mutation that has just authenticated someone (signup, login) makes
 them the viewer for the rest of the request, so its payload can show them their own email.
@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import strawberry
-from django.http import HttpRequest, HttpResponse
 
 from accounts.models import User
-from subgraph_kit.graphql import SubgraphContext, SubgraphGraphQLView
+from subgraph_kit.graphql import SubgraphContext
 from subgraph_kit.tokens import Viewer
 
 
@@ -34,8 +33,3 @@ class UsersContext(SubgraphContext):
 
 # The `info` the users resolvers receive.
 UsersInfo = strawberry.Info[UsersContext, None]
-
-
-class UsersGraphQLView(SubgraphGraphQLView):
-    async def get_context(self, request: HttpRequest, response: HttpResponse) -> UsersContext:
-        return UsersContext(request=request, response=response)

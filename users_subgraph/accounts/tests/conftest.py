@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from django.test import Client
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -16,7 +15,11 @@ from accounts.models import User
 from accounts.services import TokenPair, token_pair_issue
 from accounts.tests.posts_service import FakePostsService, serve
 from subgraph_kit.settings import parse_rate
-from subgraph_kit.testing import execute_graphql
+from subgraph_kit.testing import (
+    SubgraphClient,
+    execute_graphql,
+    subgraph_client,  # noqa: F401 (the `client` fixture)
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -40,8 +43,8 @@ def tokens(user: User) -> TokenPair:
 
 
 @pytest.fixture
-def graphql(client: Client) -> Callable[..., dict[str, Any]]:
-    """POST an operation to /graphql through the real view; `access_token` sets Authorization."""
+def graphql(client: SubgraphClient) -> Callable[..., dict[str, Any]]:
+    """POST an operation to /graphql, as production serves it; `access_token` sets Authorization."""
 
     def execute(
         query: str, variables: dict[str, Any] | None = None, *, access_token: str | None = None
@@ -64,7 +67,7 @@ def graphql_from(db: None) -> Callable[..., dict[str, Any]]:
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         return execute_graphql(
-            Client(REMOTE_ADDR=address),
+            SubgraphClient(REMOTE_ADDR=address),
             query,
             variables,
             access_token=access_token,

@@ -50,3 +50,6 @@ globals().update(tasks_settings(_env))
 globals().update(posts_service_settings(_env, debug=_shared["DEBUG"]))
 
 AUTH_USER_MODEL = "accounts.User"
+
+# What `/graphql` serves, outside Django's URLs (subgraph_kit.asgi, subgraph_kit.graphql_endpoint).
+GRAPHQL_APPLICATION = "accounts.schema.graphql_application"

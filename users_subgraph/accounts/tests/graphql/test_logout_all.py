@@ -5,13 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from django.test import Client
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.services import token_pair_issue
 from accounts.tests.conftest import PASSWORD, run_all_concurrently
 from accounts.tests.operations import LOGIN, LOGOUT, LOGOUT_ALL, ME, REFRESH_TOKEN
-from subgraph_kit.testing import error_codes, execute_graphql
+from subgraph_kit.testing import SubgraphClient, error_codes, execute_graphql
 
 
 def log_in(graphql) -> dict[str, str]:
@@ -83,10 +82,10 @@ def test_no_session_survives_a_logout_all_racing_refreshes(create_user) -> None:
     sessions = [token_pair_issue(user=user) for _ in range(5)]
 
     def refresh(refresh_token: str) -> dict[str, object]:
-        return execute_graphql(Client(), REFRESH_TOKEN, {"refresh": refresh_token})
+        return execute_graphql(SubgraphClient(), REFRESH_TOKEN, {"refresh": refresh_token})
 
     def logout_all() -> dict[str, object]:
-        return execute_graphql(Client(), LOGOUT_ALL, access_token=sessions[0].access)
+        return execute_graphql(SubgraphClient(), LOGOUT_ALL, access_token=sessions[0].access)
 
     bodies = run_all_concurrently(
         [partial(refresh, session.refresh) for session in sessions] + [logout_all]

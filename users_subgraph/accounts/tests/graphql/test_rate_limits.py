@@ -7,14 +7,13 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
 from accounts.services import token_pair_issue
 from accounts.tests.conftest import PASSWORD, run_concurrently
 from accounts.tests.operations import LOGIN, SIGNUP, aliased
-from subgraph_kit.testing import error_codes, execute_graphql
+from subgraph_kit.testing import SubgraphClient, error_codes, execute_graphql
 
 RETRY_MESSAGE = re.compile(r"Try again in (\d+) seconds\.$")
 
@@ -153,7 +152,7 @@ def test_concurrent_guesses_stop_exactly_at_the_limit(create_user, set_rate_limi
 
     def guess() -> dict[str, object]:
         return execute_graphql(
-            Client(), LOGIN, login_variables("ada@example.com", "wrong password")
+            SubgraphClient(), LOGIN, login_variables("ada@example.com", "wrong password")
         )
 
     bodies = run_concurrently(8, guess)
@@ -222,7 +221,7 @@ class TestClientAddress:
         return [
             error_codes(
                 execute_graphql(
-                    Client(),
+                    SubgraphClient(),
                     LOGIN,
                     login_variables(f"user{index}@example.com"),
                     headers={"X-Client-IP": client_ip, **headers},

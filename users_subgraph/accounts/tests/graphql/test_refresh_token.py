@@ -6,7 +6,6 @@ import datetime as dt
 
 import jwt
 import pytest
-from django.test import Client
 
 from accounts.services import token_pair_issue
 from accounts.tests.conftest import run_concurrently
@@ -14,7 +13,7 @@ from accounts.tests.forgery import signed_with_public_key_as_hmac_secret, tamper
 from accounts.tests.operations import ME, REFRESH_TOKEN
 from accounts.tokens import UserRefreshToken
 from subgraph_kit.keys import generate_private_key_pem
-from subgraph_kit.testing import error_codes, execute_graphql, mint_token
+from subgraph_kit.testing import SubgraphClient, error_codes, execute_graphql, mint_token
 
 
 def refresh(graphql, refresh_token: str) -> dict[str, object]:
@@ -151,7 +150,7 @@ def test_concurrent_refreshes_with_one_token_succeed_at_most_once(create_user) -
     refresh_token = token_pair_issue(user=create_user()).refresh
 
     def refresh_once() -> dict[str, object]:
-        return execute_graphql(Client(), REFRESH_TOKEN, {"refresh": refresh_token})
+        return execute_graphql(SubgraphClient(), REFRESH_TOKEN, {"refresh": refresh_token})
 
     bodies = run_concurrently(6, refresh_once)
 

@@ -1,14 +1,13 @@
-"""signup: creates a user and returns a token pair, through the real GraphQL view."""
+"""signup: creates a user and returns a token pair, through the real GraphQL endpoint."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, User
 from accounts.tests.conftest import PASSWORD, run_concurrently
 from accounts.tests.operations import ME, SIGNUP
-from subgraph_kit.testing import error_codes, execute_graphql
+from subgraph_kit.testing import SubgraphClient, error_codes, execute_graphql
 
 
 def signup_variables(email: str, password: str = PASSWORD) -> dict[str, object]:
@@ -121,7 +120,7 @@ def test_a_password_of_128_characters_is_accepted(graphql) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_signups_with_one_email_register_exactly_one_user() -> None:
     def sign_up() -> dict[str, object]:
-        return execute_graphql(Client(), SIGNUP, signup_variables("race@example.com"))
+        return execute_graphql(SubgraphClient(), SIGNUP, signup_variables("race@example.com"))
 
     bodies = run_concurrently(6, sign_up)
 

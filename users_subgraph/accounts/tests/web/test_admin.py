@@ -5,20 +5,19 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.tests.conftest import PASSWORD, run_queued_tasks
 from accounts.tests.mail import token_in
 from accounts.tests.operations import VERIFY_EMAIL
-from subgraph_kit.testing import execute_graphql
+from subgraph_kit.testing import SubgraphClient, execute_graphql
 
 
 @pytest.fixture
-def admin_client(create_user) -> Client:
+def admin_client(create_user) -> SubgraphClient:
     superuser = User.objects.create_superuser(email="root@example.com", password=PASSWORD)
-    client = Client()
+    client = SubgraphClient()
     client.force_login(superuser)
     return client
 
@@ -190,14 +189,14 @@ def test_the_resend_action_mails_the_selected_unverified_users(admin_client, cre
     [message] = mail.outbox
     assert message.to == ["grace@example.com"]
     token = token_in(message.body, path="/verify-email")
-    assert execute_graphql(Client(), VERIFY_EMAIL, {"token": token})["data"]["verifyEmail"]
+    assert execute_graphql(SubgraphClient(), VERIFY_EMAIL, {"token": token})["data"]["verifyEmail"]
     assert User.objects.get(email="grace@example.com").is_verified is True
 
 
 def test_the_resend_action_needs_the_change_permission(create_user) -> None:
     viewer = create_user(email="viewer@example.com", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
-    client = Client()
+    client = SubgraphClient()
     client.force_login(viewer)
     grace = create_user(email="grace@example.com")
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from accounts.models import User
 from accounts.tests.conftest import PASSWORD
+from subgraph_kit.testing import SubgraphClient
 
 
 @pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_the_admin_css_is_served_with_debug_off(settings, tmp_path) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     User.objects.create_superuser(email="root@example.com", password=PASSWORD)
     # A new client builds its middleware now, so WhiteNoise indexes the collected files.
-    client = Client()
+    client = SubgraphClient()
     client.login(email="root@example.com", password=PASSWORD)
 
     page = client.get("/admin/").content.decode()
