@@ -24,6 +24,7 @@ own), with threads kept for the next requests.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from collections.abc import AsyncIterator, Callable, MutableMapping
@@ -32,7 +33,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import django
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_finished, request_started
@@ -53,8 +54,16 @@ class RequestThread(ThreadPoolExecutor):
     def __init__(self) -> None:
         super().__init__(max_workers=1, thread_name_prefix="request")
         self._last_call: Future[Any] | None = None
+        self._before_next_call: Callable[[], object] | None = None
+
+    def run_before_next_call(self, prelude: Callable[[], object]) -> None:
+        """Runs `prelude` on this thread just before the next call submitted, in its turn."""
+        self._before_next_call = prelude
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        prelude, self._before_next_call = self._before_next_call, None
+        if prelude is not None:
+            fn = functools.partial(_call_after, prelude, fn)
         call = super().submit(fn, *args, **kwargs)
         self._last_call = call
         return call
@@ -63,6 +72,13 @@ class RequestThread(ThreadPoolExecutor):
     def idle(self) -> bool:
         # Calls run one at a time in order: when the last one is done, every one is.
         return self._last_call is None or self._last_call.done()
+
+
+def _call_after(
+    prelude: Callable[[], object], fn: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    prelude()
+    return fn(*args, **kwargs)
 
 
 class RequestThreads:
@@ -153,12 +169,19 @@ class SubgraphApplication:
         sync code (resolvers' ORM calls, transactions) on one lent thread, and Django's
         `request_started` and `request_finished` sent on that thread, whose
         `close_old_connections` closes the thread's connection or returns it to the pool."""
-        async with self.api_handler.request_threads.lend():
-            await request_started.asend(sender=self.__class__, scope=scope)
+        async with self.api_handler.request_threads.lend() as thread:
+            # request_started's receivers run on the request's thread just before its first sync
+            # code, in that call's turn: the same order as Django's, without a thread switch of
+            # their own (each costs ~0.16 ms of CPU). Django's handler also sends it from the
+            # thread when it closes the response.
+            thread.run_before_next_call(
+                functools.partial(request_started.send, sender=self.__class__, scope=scope)
+            )
             try:
                 await self.graphql_endpoint(scope, receive, send)
             finally:
-                await request_finished.asend(sender=self.__class__)
+                # Always a call on the thread: request_started runs first if nothing else did.
+                await sync_to_async(request_finished.send)(sender=self.__class__)
 
 
 def get_subgraph_asgi_application(settings_module: str) -> SubgraphApplication:

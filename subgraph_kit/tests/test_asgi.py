@@ -10,7 +10,12 @@ from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.core.signals import request_finished, request_started
 
-from subgraph_kit.asgi import RequestThreads, SubgraphApplication, get_subgraph_asgi_application
+from subgraph_kit.asgi import (
+    RequestThread,
+    RequestThreads,
+    SubgraphApplication,
+    get_subgraph_asgi_application,
+)
 from tests.sync_work import SYNC_WORK_THREADS
 
 ROUTER_SECRET = ("x-router-secret", "router-secret-for-tests")
@@ -120,10 +125,10 @@ def test_graphql_is_served_without_djangos_handler(application, monkeypatch):
 def test_graphql_runs_without_thread_hops_of_its_own(application, thread_hops):
     call_graphql(application, [ROUTER_SECRET])
 
-    # Only Django's signals for database connection upkeep, request_started and
-    # request_finished (the resolver is sync-free). Django's handler also closes the response
-    # there, and its MiddlewareMixin would add two per middleware.
-    assert [hop.__qualname__ for hop in thread_hops] == ["Signal.asend.<locals>.sync_send"] * 2
+    # One: request_finished, for database connection upkeep, with request_started run just
+    # before it on the same call (the resolver is sync-free). Django's handler makes two
+    # (request_started, the response's close), and its MiddlewareMixin two per middleware.
+    assert [hop.__name__ for hop in thread_hops] == ["send"]
 
 
 def test_api_paths_run_their_middleware_without_thread_hops(application, thread_hops):
@@ -190,7 +195,7 @@ def test_djangos_connection_upkeep_runs_on_the_requests_thread(own_application, 
     upkeep = []
 
     def record(signal, **kwargs):
-        upkeep.append((signal, threading.current_thread()))
+        upkeep.append((signal, threading.current_thread(), len(SYNC_WORK_THREADS)))
 
     SYNC_WORK_THREADS.clear()
     request_started.connect(record)
@@ -201,8 +206,48 @@ def test_djangos_connection_upkeep_runs_on_the_requests_thread(own_application, 
         request_started.disconnect(record)
         request_finished.disconnect(record)
 
+    # On the thread of the request's query, started before it and finished after it.
     request_thread = SYNC_WORK_THREADS[0]
-    assert upkeep == [(request_started, request_thread), (request_finished, request_thread)]
+    assert upkeep == [(request_started, request_thread, 0), (request_finished, request_thread, 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_graphql_request_without_sync_code_still_sends_both_signals_in_order(own_application):
+    upkeep = []
+
+    def record(signal, **kwargs):
+        upkeep.append((signal, threading.current_thread()))
+
+    request_started.connect(record)
+    request_finished.connect(record)
+    try:
+        status, _, _ = call_graphql(own_application)  # no router secret: refused, no resolver
+    finally:
+        request_started.disconnect(record)
+        request_finished.disconnect(record)
+
+    assert status == 403
+    assert [signal for signal, _ in upkeep] == [request_started, request_finished]
+    assert upkeep[0][1] is upkeep[1][1] is not threading.current_thread()
+
+
+def test_a_prelude_runs_once_on_the_thread_just_before_the_next_call():
+    thread = RequestThread()
+    calls = []
+
+    def recorder(name):
+        return lambda: calls.append((name, threading.current_thread()))
+
+    try:
+        thread.run_before_next_call(recorder("prelude"))
+        thread.submit(recorder("first")).result(5)
+        thread.submit(recorder("second")).result(5)
+    finally:
+        thread.shutdown()
+
+    assert [name for name, _ in calls] == ["prelude", "first", "second"]
+    assert len({ran_on for _, ran_on in calls}) == 1
+    assert calls[0][1] is not threading.current_thread()
 
 
 def run_requests_together(threads: RequestThreads, count: int) -> set[int]:
