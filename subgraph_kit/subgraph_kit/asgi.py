@@ -172,15 +172,15 @@ class SubgraphApplication:
         async with self.api_handler.request_threads.lend() as thread:
             # request_started's receivers run on the request's thread just before its first sync
             # code, in that call's turn: the same order as Django's, without a thread switch of
-            # their own (each costs ~0.16 ms of CPU). Django's handler also sends it from the
-            # thread when it closes the response.
+            # their own (each costs ~0.16 ms of CPU).
             thread.run_before_next_call(
                 functools.partial(request_started.send, sender=self.__class__, scope=scope)
             )
             try:
                 await self.graphql_endpoint(scope, receive, send)
             finally:
-                # Always a call on the thread: request_started runs first if nothing else did.
+                # Sent from the thread, as Django's response.close() does; always a call there, so
+                # request_started runs first if no resolver made one.
                 await sync_to_async(request_finished.send)(sender=self.__class__)
 
 
