@@ -180,9 +180,10 @@ def application_settings(
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
         ],
-        # Every path but the admin's (subgraph_kit.asgi): the same checks and headers, without
-        # the admin's sessions, authentication, messages, CSRF and static files, and without
-        # thread hops (subgraph_kit.middleware).
+        # Every path but the admin's and /graphql (subgraph_kit.asgi; /graphql has the same
+        # checks as ASGI layers, subgraph_kit.graphql_endpoint): the same checks and headers,
+        # without the admin's sessions, authentication, messages, CSRF and static files, and
+        # without thread hops (subgraph_kit.middleware).
         "API_MIDDLEWARE": [
             "subgraph_kit.request_context.RequestObservabilityMiddleware",
             "subgraph_kit.router_secret.RouterSecretMiddleware",

@@ -22,7 +22,8 @@ MIDDLEWARE = [
     "subgraph_kit.request_context.RequestObservabilityMiddleware",
     "subgraph_kit.router_secret.RouterSecretMiddleware",
 ]
-# The API's chain as the services have it (subgraph_kit.asgi serves it on every non-admin path).
+# The API's chain as the services have it (subgraph_kit.asgi: every path but the admin's and
+# /graphql).
 API_MIDDLEWARE = application_settings(service_name="kit", local_apps=[], extra_apps=[])[
     "API_MIDDLEWARE"
 ]
