@@ -211,7 +211,8 @@ def cors(app: ASGIApp) -> ASGIApp:
 
 
 def graphql_endpoint(graphql_application: ASGIApp) -> ASGIApp:
-    """`graphql_application` behind the layers above, the first listed outermost."""
+    """`graphql_application` behind the kit's layers, in the order of the module docstring's
+    list: observation outermost (it sees every refusal), CORS innermost."""
     application = cors(graphql_application)
     application = BodyLimit(application, max_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     application = RouterSecretASGIMiddleware(application)

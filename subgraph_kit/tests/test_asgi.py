@@ -74,12 +74,12 @@ def call(application, method, path, headers=(), body=b""):
     return async_to_sync(asgi_request)(application, method, path, headers, body)
 
 
-GREETING = (b'{"query": "{ greeting }"}', [("content-type", "application/json")])
+JSON_CONTENT_TYPE = ("content-type", "application/json")
 
 
 def call_graphql(application, headers=()):
-    body, content_type = GREETING
-    return call(application, "POST", "/graphql", [*content_type, *headers], body)
+    body = b'{"query": "{ greeting }"}'
+    return call(application, "POST", "/graphql", [JSON_CONTENT_TYPE, *headers], body)
 
 
 def test_api_paths_keep_request_id_and_security_headers(application):
@@ -122,7 +122,7 @@ def test_graphql_is_served_without_djangos_handler(application, monkeypatch):
     assert call_graphql(application, [ROUTER_SECRET])[0] == 200
 
 
-def test_graphql_runs_without_thread_hops_of_its_own(application, thread_hops):
+def test_a_sync_free_graphql_operation_makes_one_thread_hop(application, thread_hops):
     call_graphql(application, [ROUTER_SECRET])
 
     # One: request_finished, for database connection upkeep, with request_started run just
@@ -162,7 +162,7 @@ def do_sync_work(application, path: str) -> int:
     """A request whose sync code opens a database connection: the event loop's thread id."""
     if path == "/graphql":
         body = b'{"query": "{ syncWork }"}'
-        headers = [ROUTER_SECRET, ("content-type", "application/json")]
+        headers = [ROUTER_SECRET, JSON_CONTENT_TYPE]
         answer = json.loads(call(application, "POST", path, headers, body)[2])
         return int(answer["data"]["syncWork"])
     return json.loads(call(application, "GET", path, [ROUTER_SECRET])[2])["loop_thread"]
