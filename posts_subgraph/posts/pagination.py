@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from posts.models import Post
 from subgraph_kit.errors import BadUserInput
@@ -80,14 +80,11 @@ def decode_cursor(cursor: str) -> Position:
     return position
 
 
-def after_position(position: Position | None) -> Q:
-    """Rows strictly after `position` in (title, id) order; every row without a position."""
-    if position is None:
-        return Q()
+def after_position(*, title: object, id: object) -> Q:
+    """Rows strictly after the position (`title`, `id`) in listing order: values, or
+    expressions standing for them (subgraph_kit.compiled_queries)."""
     # (title, id) > (t, i), spelled so that the leading `title >= t` bounds an index range scan.
-    return Q(title__gte=position.title) & (
-        Q(title__gt=position.title) | Q(title=position.title, id__gt=position.id)
-    )
+    return Q(title__gte=title) & (Q(title__gt=title) | Q(title=title, id__gt=id))
 
 
 def page_from_rows(rows: Iterable[Post], request: PageRequest) -> Page:
@@ -98,12 +95,3 @@ def page_from_rows(rows: Iterable[Post], request: PageRequest) -> Page:
         has_next_page=len(posts) > request.first,
         has_previous_page=request.after is not None,
     )
-
-
-async def paginate(queryset: QuerySet[Post], request: PageRequest) -> Page:
-    """One page of a post queryset: one query (and one thread hop) for the rows."""
-    if request.after is not None:
-        # (A first page skips the empty filter: each QuerySet step clones the query.)
-        queryset = queryset.filter(after_position(request.after))
-    page_rows = queryset.order_by(*LISTING_ORDER)
-    return page_from_rows([post async for post in page_rows[: request.first + 1]], request)
