@@ -57,18 +57,26 @@ class PostType:
         return await loader.load((viewer.user_id, post_id))
 
 
+def cursor_of(post: Post) -> str:
+    return encode_cursor(Position.of(post))
+
+
 @strawberry.type(description="Pagination state of a connection (forward-only).")
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool = strawberry.field(
         description="True when the page was requested `after` a cursor."
     )
-    start_cursor: str | None
-    end_cursor: str | None
+    # The page's posts: its cursors are encoded only when a query selects them.
+    posts: strawberry.Private[list[Post]]
 
+    @strawberry.field
+    def start_cursor(self) -> str | None:
+        return cursor_of(self.posts[0]) if self.posts else None
 
-def cursor_of(post: Post) -> str:
-    return encode_cursor(Position.of(post))
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return cursor_of(self.posts[-1]) if self.posts else None
 
 
 def edge_cursor(edge: strawberry.Parent[PostEdge]) -> str:
@@ -102,8 +110,7 @@ class PostConnection:
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
                 has_previous_page=page.has_previous_page,
-                start_cursor=cursor_of(page.posts[0]) if page.posts else None,
-                end_cursor=cursor_of(page.posts[-1]) if page.posts else None,
+                posts=page.posts,
             ),
             count_posts=count_posts,
         )

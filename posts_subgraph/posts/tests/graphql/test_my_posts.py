@@ -165,3 +165,22 @@ def test_total_count_adds_one_query_when_selected(
 
     assert len(body["data"]["myPosts"]["edges"]) == min(post_count, 100)
     assert body["data"]["myPosts"]["totalCount"] == post_count
+
+
+def test_cursors_are_encoded_only_when_selected(graphql, make_post, alice, monkeypatch):
+    encoded = []
+    monkeypatch.setattr(
+        "posts.schema.types.encode_cursor", lambda position: encoded.append(position) or "c"
+    )
+    for title in ["a", "b", "c"]:
+        make_post(alice, title)
+
+    body = graphql("{ myPosts { edges { node { title } } } }", as_person=alice)
+    assert len(body["data"]["myPosts"]["edges"]) == 3
+    assert encoded == []
+
+    body = graphql(
+        "{ myPosts { pageInfo { endCursor } edges { node { title } } } }", as_person=alice
+    )
+    assert body["data"]["myPosts"]["pageInfo"] == {"endCursor": "c"}
+    assert [position.title for position in encoded] == ["c"]
