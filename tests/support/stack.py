@@ -11,6 +11,7 @@ mails through a real SMTP server of the harness (tests.support.mail), whose mess
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import signal
 import socket
@@ -40,6 +41,10 @@ from subgraph_kit.keys import generate_private_key_pem
 from tests.support.mail import MailSink
 
 STARTUP_TIMEOUT_SECONDS = 60
+# Servers the tests start listen on ports from here up to the kernel's ephemeral range (free_port).
+LISTEN_PORTS_FROM = 20000
+EPHEMERAL_PORT_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_ports_given: set[int] = set()
 # The services' rate limits (users_subgraph/users_subgraph/settings/rate_limits.py,
 # posts_subgraph/posts_subgraph/settings/__init__.py).
 RATE_LIMIT_VARIABLES = tuple(
@@ -63,10 +68,45 @@ RATE_LIMIT_VARIABLES = tuple(
 SERVE_SCRIPT = REPO_ROOT / "subgraph_kit" / "container" / "serve.sh"
 
 
+def ephemeral_port_range() -> range:
+    """The ports the kernel gives outgoing connections (and `bind(0)`): Linux's setting, or the
+    IANA range elsewhere."""
+    try:
+        low, high = map(int, EPHEMERAL_PORT_RANGE_FILE.read_text().split())
+    except (OSError, ValueError):
+        return range(49152, 65536)
+    return range(low, high + 1)
+
+
+def listen_port_candidates() -> range:
+    """Below the ephemeral range, or above it when too little is left below."""
+    ephemeral = ephemeral_port_range()
+    below = range(LISTEN_PORTS_FROM, ephemeral.start)
+    return below if len(below) >= 1000 else range(max(ephemeral.stop, LISTEN_PORTS_FROM), 65536)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port nothing listens on, for a server started later, never one the kernel may hand out.
+
+    A port probed with `bind(0)` comes from the ephemeral range, which outgoing connections draw
+    from too: between the probe and the server's own bind (migrations run in between), a
+    connection to PostgreSQL or between services could take it, and the server would stop with
+    "address already in use" (it happened in CI). Ports below the range are never handed out;
+    each is still probed, and none is given twice by one process.
+    """
+    candidates = listen_port_candidates()
+    for _ in range(1000):
+        port = random.choice(candidates)  # noqa: S311 (not a secret)
+        if port in _ports_given:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
+    raise RuntimeError(f"no free port in {candidates}")
 
 
 def production_server(asgi_app: str, port: int, workers: int) -> tuple[list[str], dict[str, str]]:
