@@ -35,14 +35,14 @@ def post_list(*, author_id: uuid.UUID | QueryParameter | None = None) -> QuerySe
 
 # One per shape: 2 lists x first page or not x MAX_PAGE_SIZE page sizes.
 @functools.lru_cache(maxsize=512)
-def compiled_post_page(*, by_author: bool, after: bool, rows: int) -> CompiledQuery[Post]:
+def compiled_post_page(*, by_author: bool, after: bool, limit: int) -> CompiledQuery[Post]:
     """A page's query (see posts.pagination), compiled once per shape: `myPosts` and the staff
     listing read a page on most requests, and building and compiling the queryset each time was
     half of what reading one cost (subgraph_kit.compiled_queries)."""
     posts = post_list(author_id=AUTHOR_ID if by_author else None)
     if after:
         posts = posts.filter(after_position(title=AFTER_TITLE, id=AFTER_ID))
-    return CompiledQuery.compile(posts.order_by(*LISTING_ORDER)[:rows])
+    return CompiledQuery.compile(posts.order_by(*LISTING_ORDER)[:limit])
 
 
 def read_post_page(*, author_id: uuid.UUID | None, page_request: PageRequest) -> Page:
@@ -51,7 +51,7 @@ def read_post_page(*, author_id: uuid.UUID | None, page_request: PageRequest) ->
     query = compiled_post_page(
         by_author=author_id is not None,
         after=page_request.after is not None,
-        rows=page_request.first + 1,
+        limit=page_request.first + 1,
     )
     values = {}
     if author_id is not None:

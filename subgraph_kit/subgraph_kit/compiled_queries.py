@@ -58,6 +58,7 @@ class CompiledQuery(Generic[ModelT]):
     model: type[ModelT]
     sql: str
     params: tuple[Any, ...]
+    parameter_names: frozenset[str]
     using: str
 
     @classmethod
@@ -66,11 +67,10 @@ class CompiledQuery(Generic[ModelT]):
         compiler may ask the database for its version."""
         using = queryset.db
         sql, params = queryset.query.get_compiler(using=using).as_sql()
-        return cls(model=queryset.model, sql=sql, params=tuple(params), using=using)
-
-    @property
-    def parameter_names(self) -> frozenset[str]:
-        return frozenset(param.name for param in self.params if isinstance(param, Placeholder))
+        names = frozenset(param.name for param in params if isinstance(param, Placeholder))
+        return cls(
+            model=queryset.model, sql=sql, params=tuple(params), parameter_names=names, using=using
+        )
 
     def bind(self, values: Mapping[str, Any]) -> list[Any]:
         """The query's parameters with `values` in their places, prepared by their fields."""
