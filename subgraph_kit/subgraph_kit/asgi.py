@@ -24,6 +24,7 @@ own), with threads kept for the next requests.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 from collections import deque
@@ -33,7 +34,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import django
-from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from asgiref.sync import ThreadSensitiveContext
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_finished, request_started
@@ -180,8 +181,12 @@ class SubgraphApplication:
                 await self.graphql_endpoint(scope, receive, send)
             finally:
                 # Sent from the thread, as Django's response.close() does; always a call there, so
-                # request_started runs first if no resolver made one.
-                await sync_to_async(request_finished.send)(sender=self.__class__)
+                # request_started runs first if no resolver made one. Submitted to the thread as
+                # it is: sync_to_async's bookkeeping (context copies, executor lookup) cost 1-3%
+                # of a request's instructions, for a call that needs none of it.
+                await asyncio.wrap_future(
+                    thread.submit(functools.partial(request_finished.send, sender=self.__class__))
+                )
 
 
 def get_subgraph_asgi_application(settings_module: str) -> SubgraphApplication:
