@@ -48,9 +48,10 @@ class Mutation:
     async def create_post(self, info: SubgraphInfo, input: CreatePostInput) -> PostType:
         viewer = await info.context.require_viewer()
         description = None if input.description is strawberry.UNSET else input.description
-        return await sync_to_async(post_create)(
+        post = await sync_to_async(post_create)(
             user_id=viewer.user_id, title=input.title, description=description
         )
+        return PostType.of(post)
 
     @strawberry.mutation(
         description="Change the given fields of one of the viewer's posts. Rate limited per "
@@ -60,12 +61,13 @@ class Mutation:
         self, info: SubgraphInfo, id: strawberry.ID, input: UpdatePostInput
     ) -> PostType:
         viewer = await info.context.require_viewer()
-        return await sync_to_async(post_update)(
+        post = await sync_to_async(post_update)(
             post_id=parse_uuid(id, field="id"),
             user_id=viewer.user_id,
             title=given(input.title),
             description=given(input.description),
         )
+        return PostType.of(post)
 
     @strawberry.mutation(description="Delete one of the viewer's posts; returns its id.")
     async def delete_post(self, info: SubgraphInfo, id: strawberry.ID) -> strawberry.ID:

@@ -32,7 +32,8 @@ class Query:
     async def post(self, info: SubgraphInfo, id: strawberry.ID) -> PostType | None:
         viewer = await info.context.require_viewer()
         post_id = parse_uuid(id, field="id")
-        return await post_get_for_owner(post_id=post_id, user_id=viewer.user_id)
+        post = await post_get_for_owner(post_id=post_id, user_id=viewer.user_id)
+        return None if post is None else PostType.of(post)
 
     @strawberry.field(
         description=f"Staff only: every post, or one author's ({FIRST_ARGUMENT_RANGE})."

@@ -2,6 +2,7 @@
 
 import pytest
 
+from posts.schema.types import User
 from subgraph_kit.testing import error_codes
 
 MY_POSTS = """
@@ -184,3 +185,24 @@ def test_cursors_are_encoded_only_when_selected(graphql, make_post, alice, monke
     )
     assert body["data"]["myPosts"]["pageInfo"] == {"endCursor": "c"}
     assert [position.title for position in encoded] == ["c"]
+
+
+def test_a_page_makes_one_author_reference_per_author(graphql, make_post, alice, monkeypatch):
+    # `author` is an attribute of each post's object, set when the page's objects are made: a
+    # resolver per post cost Strawberry a call chain for each of them (see PostType).
+    references = []
+    for_id = User.for_id.__func__
+    monkeypatch.setattr(
+        User,
+        "for_id",
+        classmethod(lambda cls, user_id: references.append(user_id) or for_id(cls, user_id)),
+    )
+    for title in ["a", "b", "c"]:
+        make_post(alice, title)
+
+    body = graphql("{ myPosts { edges { node { title author { id } } } } }", as_person=alice)
+
+    assert [edge["node"]["author"] for edge in body["data"]["myPosts"]["edges"]] == [
+        {"id": alice.id}
+    ] * 3
+    assert [str(user_id) for user_id in references] == [alice.id]
