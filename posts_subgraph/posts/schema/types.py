@@ -52,7 +52,7 @@ class PostType:
             title=post.title,
             description=post.description,
             created=post.created,
-            author=author or User.for_id(post.user_id),
+            author=User.for_id(post.user_id) if author is None else author,
         )
 
     @classmethod
