@@ -44,7 +44,6 @@ WARMUP_REQUESTS = 50
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    key: str
     label: str
     service: str
     operation: str
@@ -53,14 +52,12 @@ class Target:
 
 TARGETS = (
     Target(
-        "my-posts-posts",
         "2a posts page (posts direct)",
         "posts",
         MY_POSTS_FROM_POSTS,
         {"first": 20},
     ),
     Target(
-        "my-posts-users",
         "2b _entities (users direct)",
         "users",
         AUTHORS_FROM_USERS,
