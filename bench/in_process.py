@@ -6,12 +6,12 @@ it under valgrind (see there).
 
 The request goes through the service's ASGI application as uvicorn would hand it over (the
 kit's layers, Strawberry, the resolvers, the database), with the router's secret and an access
-token for USER_ID. Every answer is checked: a request that fails would count other work.
+token for USER_ID, sent with the kit's test helper (`subgraph_kit.testing.call_asgi`). Every
+answer is checked: a request that fails would count other work.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import uuid
@@ -19,7 +19,7 @@ import uuid
 import uvloop
 
 from subgraph_kit.asgi import get_subgraph_asgi_application
-from subgraph_kit.testing import mint_token
+from subgraph_kit.testing import call_asgi, mint_token
 
 
 def request_scope(token: str, router_secret: str) -> dict[str, object]:
@@ -44,31 +44,13 @@ def request_scope(token: str, router_secret: str) -> dict[str, object]:
     }
 
 
-async def answer(application, scope: dict[str, object], body: bytes) -> None:
-    """One request through `application`; exits on anything but a 200 with data and no errors."""
-    sent = []
-    body_read = False
-
-    async def receive() -> dict[str, object]:
-        nonlocal body_read
-        if body_read:
-            await asyncio.Event().wait()  # Never disconnects: the request ends first.
-        body_read = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, object]) -> None:
-        sent.append(message)
-
-    await application(dict(scope), receive, send)
-    status = sent[0]["status"]
-    result = json.loads(b"".join(message.get("body", b"") for message in sent[1:]))
-    if status != 200 or "errors" in result or not result.get("data"):
-        raise SystemExit(f"unexpected answer ({status}): {result}")
-
-
 async def serve(application, scope: dict[str, object], body: bytes, times: int) -> None:
+    """`times` requests through `application`; exits on an answer other than a 200 without
+    errors."""
     for _ in range(times):
-        await answer(application, scope, body)
+        response = await call_asgi(application, dict(scope), body)
+        if response.status_code != 200 or b'"errors"' in response.content:
+            raise SystemExit(f"unexpected answer ({response.status_code}): {response.content!r}")
 
 
 def main() -> None:
